@@ -1,0 +1,1 @@
+"""Billing: tariffs, rating of finished calls, charge records and exports."""

@@ -1,0 +1,92 @@
+"""The queue: entering it, what waiting callers hear (§ 115 TKG), and leaving it.
+
+| state   | caller hears                                   | ends with |
+|---------|------------------------------------------------|-----------|
+| queue   | (what led here)                                | Enqueue   |
+| goodbye | thanks and goodbye                             | hang up   |
+| ended   | nothing                                        | hang up   |
+
+While in the queue the wait URL says, from the first moment and then every interval:
+position, expected wait and that waiting is free; then hold music or silence.
+
+| queue result (Enqueue action)           | leads to                          |
+|-----------------------------------------|-----------------------------------|
+| bridged, bridging-in-process            | goodbye                           |
+| hangup, redirected                      | ended (nothing more is said)      |
+| queue-full, error, system-error, leave  | "cannot queue you", the menu      |
+"""
+from __future__ import annotations
+
+import math
+
+from callflows.engine import HANGUP, QUEUE, Outcome, State, Turn
+from callflows.script import Line, Music, Pause, Say, Script
+from ivr.queue import expected_wait_seconds
+
+RESULT_LEADS_TO = {
+    "bridged": Outcome("goodbye", event="bridged"),
+    "bridging-in-process": Outcome("goodbye", event="bridged"),
+    "hangup": Outcome("ended", event="hangup"),
+    "redirected": Outcome("ended", event="redirected"),
+}
+NOT_QUEUED = Outcome("menu", say=(Line("queue.unavailable"),), event="not_queued")
+
+
+def entered(turn: Turn) -> None:
+    """Note the time the caller enters the queue."""
+    call = turn.call
+    call.enqueued_at = turn.now
+    call.intent = call.intent or "support"
+    turn.record("queue_entered", intent=call.intent,
+                customer_number=call.customer.customer_number if call.customer else None)
+
+
+def goodbye(_turn: Turn) -> list[Line]:
+    return [Line("queue.goodbye")]
+
+
+def wait_lines(turn: Turn, position: int) -> list[Line]:
+    """Position, expected wait and that waiting is free of charge."""
+    seconds = expected_wait_seconds(turn.session, position, turn.now,
+                                    turn.settings["QUEUE_DEFAULT_SECONDS_PER_POSITION"])
+    minutes = math.ceil(seconds / 60)
+    if seconds < 60:
+        wait = Line("queue.wait_under_a_minute")
+    elif minutes == 1:
+        wait = Line("queue.wait_one_minute")
+    else:
+        wait = Line("queue.wait_minutes", {"minutes": minutes})
+    return [Line("queue.position", {"position": position}), wait, Line("queue.free")]
+
+
+def waiting(turn: Turn, position: int) -> Script:
+    """What the caller hears while waiting, one interval long."""
+    call = turn.call
+    if call.queue_free_announced_at is None or (
+        call.enqueued_at and call.queue_free_announced_at < call.enqueued_at
+    ):
+        call.queue_free_announced_at = turn.now
+        turn.record("queue_free_announced", position=position)
+    script: Script = [Say(line) for line in wait_lines(turn, position)]
+    music = turn.settings.get("HOLD_MUSIC_URL")
+    script.append(Music(music) if music else Pause(turn.settings["QUEUE_ANNOUNCE_INTERVAL_SECONDS"]))
+    return script
+
+
+def left(turn: Turn, result: str, queue_seconds: int) -> Outcome:
+    """Record how the caller left the queue; say where the call goes on."""
+    call = turn.call
+    call.left_queue_at = turn.now
+    call.queue_result = result
+    call.queue_seconds = (call.queue_seconds or 0) + queue_seconds
+    turn.record("queue_left", result=result, queue_seconds=queue_seconds)
+    return RESULT_LEADS_TO.get(result, NOT_QUEUED)
+
+
+def states(_settings) -> list[State]:
+    """The queue's table."""
+    return [
+        State("queue", ends=QUEUE, on_enter=entered),
+        State("goodbye", hears=goodbye, ends=HANGUP),
+        State("ended", ends=HANGUP),
+    ]

@@ -1,0 +1,1 @@
+"""The hotline's domain: customers, web accounts, calls, notices, jobs, telephony."""

@@ -1,0 +1,97 @@
+"""The `hotline` commands: database, customers, notices and the simulated caller."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from ivr import customers, notices, schema
+from ivr.db import new_session, utcnow
+from ivr.simulator import SimulatedCall
+
+db_cli = AppGroup("db", help="The database schema.")
+customers_cli = AppGroup("customers", help="Customers and their web accounts.")
+notices_cli = AppGroup("notices", help="Outage and maintenance notices.")
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Bring the database schema up to date."""
+    schema.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database at {revision}")
+
+
+@customers_cli.command("import")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+def customers_import(csv_file) -> None:
+    """Import customers and web accounts from a CSV file; bad rows are reported."""
+    with new_session() as session, session.begin():
+        report = customers.import_customers(session, csv_file)
+    for line, reason in report.errors:
+        click.echo(f"line {line}: {reason}", err=True)
+    click.echo(f"{report.created} created, {report.updated} updated, "
+               f"{len(report.errors)} refused")
+    if report.errors:
+        raise SystemExit(1)
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    """An ISO time from the command line; without a zone it is taken as UTC."""
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+@notices_cli.command("add")
+@click.option("--kind", type=click.Choice(notices.KINDS), required=True)
+@click.option("--text", "text_de", required=True, help="The German text read to callers.")
+@click.option("--text-en", default=None, help="The English text, if any.")
+@click.option("--starts", default=None, help="ISO time; default now.")
+@click.option("--ends", default=None, help="ISO time; default open-ended.")
+def notices_add(kind: str, text_de: str, text_en: str | None, starts: str | None,
+                ends: str | None) -> None:
+    """Add an outage or maintenance notice that the hotline reads out."""
+    try:
+        with new_session() as session, session.begin():
+            notice = notices.add_notice(session, kind, text_de, parse_time(starts) or utcnow(),
+                                        parse_time(ends), text_en)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    click.echo(f"notice {notice.id} added")
+
+
+@notices_cli.command("list")
+def notices_list() -> None:
+    """List the notices in force now."""
+    with new_session() as session:
+        for notice in notices.active_notices(session, utcnow()):
+            ends = notice.ends_at.isoformat() if notice.ends_at else "open"
+            click.echo(f"{notice.id}\t{notice.kind}\t{notice.starts_at.isoformat()}\t{ends}\t"
+                       f"{notice.text_de}")
+
+
+@click.command("call")
+@click.option("--url", "base_url", default="http://127.0.0.1:5000", show_default=True)
+@click.option("--from", "caller", default="+4923819738700", show_default=True)
+@click.option("--token", default=None, help="Auth token to sign with; default the app's.")
+@click.option("--keys", "first_keys", default=None,
+              help="Keys for the first Gather; further sequences follow as arguments.")
+@click.argument("more_keys", nargs=-1)
+def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
+         more_keys: tuple[str, ...]) -> None:
+    """Play a caller against a running server: one key sequence per Gather, `_` for silence."""
+    keys = ([first_keys] if first_keys is not None else []) + list(more_keys)
+    simulated = SimulatedCall(base_url=base_url, caller=caller,
+                              auth_token=token or current_app.config["TWILIO_AUTH_TOKEN"],
+                              echo=click.echo)
+    simulated.play(keys)
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    for command in (db_cli, customers_cli, notices_cli, call):
+        app.cli.add_command(command)

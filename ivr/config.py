@@ -1,0 +1,72 @@
+"""Configuration: defaults first, then the environment, then a test mapping."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Settings read from the environment when set there.
+ENVIRONMENT_KEYS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_API_BASE_URL",
+    "PUBLIC_BASE_URL",
+    "SECRET_KEY",
+    "QUEUE_NAME",
+    "HOLD_MUSIC_URL",
+    "SAY_VOICE_DE",
+    "SAY_VOICE_EN",
+)
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: SQLite in the instance folder
+    "REDIS_URL": None,  # None: jobs run inline
+    "TWILIO_AUTH_TOKEN": None,  # None: a generated local development token
+    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "TWILIO_API_BASE_URL": None,  # None: Twilio's own API
+    "PUBLIC_BASE_URL": None,  # None: the URL the request arrived at
+    "SECRET_KEY": None,
+    "QUEUE_NAME": "support",
+    "HOLD_MUSIC_URL": None,  # None: silence between the waiting announcements
+    "SAY_VOICE_DE": "Polly.Vicki",
+    "SAY_VOICE_EN": "Polly.Amy",
+    "SAY_LANGUAGE": {"de": "de-DE", "en": "en-GB"},
+    "DEFAULT_LANGUAGE": "de",
+    "CHARGING_PAUSE_SECONDS": 3,
+    "MENU_TIMEOUT_SECONDS": 5,
+    "NUMBER_TIMEOUT_SECONDS": 7,
+    "MAX_TRIES": 3,
+    "QUEUE_ANNOUNCE_INTERVAL_SECONDS": 30,
+    "QUEUE_DEFAULT_SECONDS_PER_POSITION": 120,
+}
+
+DEV_TOKEN_FILE = "dev-twilio-auth-token"
+
+
+def from_environment(environ: os._Environ | dict) -> dict:
+    """The settings given in the environment, by their names."""
+    return {key: environ[key] for key in ENVIRONMENT_KEYS if environ.get(key)}
+
+
+def development_token(instance_path: str) -> str:
+    """The local token used when TWILIO_AUTH_TOKEN is not set; made once per instance."""
+    path = Path(instance_path) / DEV_TOKEN_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(16))
+    return path.read_text().strip()
+
+
+def finish(config: dict, instance_path: str) -> None:
+    """Fill in the settings that derive from others (database path, tokens)."""
+    if not config.get("DATABASE_URL"):
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'hotline.sqlite'}"
+    if not config.get("TWILIO_AUTH_TOKEN"):
+        config["TWILIO_AUTH_TOKEN"] = development_token(instance_path)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = development_token(instance_path) + "-session"

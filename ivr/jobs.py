@@ -1,0 +1,48 @@
+"""Background jobs: on rq when REDIS_URL is set, otherwise run inline, after the request."""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from typing import Iterator, Optional
+
+from flask import Flask, current_app, has_app_context
+from redis import Redis
+from rq import Queue
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "hotline"
+_worker_app: Optional[Flask] = None
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's rq queue when Redis is configured."""
+    url = app.config.get("REDIS_URL")
+    if url:
+        app.extensions["rq.queue"] = Queue(QUEUE_NAME, connection=Redis.from_url(url))
+
+
+def enqueue(function: str, *args: object, job_id: Optional[str] = None) -> None:
+    """Run `package.module.function(*args)` as a job: on rq, or inline without Redis."""
+    queue: Optional[Queue] = current_app.extensions.get("rq.queue")
+    if queue is not None:
+        queue.enqueue(function, *args, job_id=job_id)
+        return
+    module, _, name = function.rpartition(".")
+    getattr(importlib.import_module(module), name)(*args)
+
+
+@contextlib.contextmanager
+def job_app() -> Iterator[Flask]:
+    """The app a job runs in: the current one inline, one per worker process on rq."""
+    global _worker_app
+    if has_app_context():
+        yield current_app._get_current_object()
+        return
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        yield _worker_app

@@ -1,0 +1,162 @@
+"""Fixtures: an app per test on SQLite and on PostgreSQL, signed Twilio requests, a server."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import create_engine, insert, select, text
+from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
+
+from app import create_app
+from billing.models import Tariff
+from ivr import schema
+from ivr.db import Base
+
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
+                                    "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_TEST_DB = "hotline_test"
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def postgres_url(database: str) -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file migrated to head once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "hotline.sqlite"
+    schema.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database migrated to head, with the seeded rows to restore."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {POSTGRES_TEST_DB} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {POSTGRES_TEST_DB}"))
+    url = postgres_url(POSTGRES_TEST_DB)
+    schema.upgrade(url)
+    yield url
+    admin.dispose()
+
+
+def seeded_tariffs(engine) -> list[dict]:
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(select(Tariff.__table__))]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """The database of one test: a fresh SQLite copy, or PostgreSQL emptied and re-seeded."""
+    if request.param == "sqlite":
+        path = tmp_path / "hotline.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    engine = create_engine(url)
+    global _SEED
+    if _SEED is None:
+        _SEED = seeded_tariffs(engine)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(insert(Tariff.__table__), _SEED)
+        connection.execute(text("SELECT setval('tariffs_id_seq', (SELECT max(id) FROM tariffs))"))
+    engine.dispose()
+    return url
+
+
+_SEED = None
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "SECRET_KEY": "test-secret",
+        "REDIS_URL": None,
+    })
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    app.extensions["db.engine"].dispose()
+
+
+@pytest.fixture
+def session(app):
+    """A session on the test's database, for arranging and checking rows."""
+    with app.app_context():
+        with app.extensions["db.sessionmaker"]() as session:
+            yield session
+
+
+class Twilio:
+    """Sends requests as Twilio does: form-encoded and signed with the auth token."""
+
+    def __init__(self, client, base_url: str = "http://localhost"):
+        self.client = client
+        self.base_url = base_url
+        self.call_sid = "CA" + "1" * 32
+        self.caller = "+4923819738700"
+
+    def sign(self, path: str, params: dict) -> str:
+        return RequestValidator(AUTH_TOKEN).compute_signature(self.base_url + path, params)
+
+    def post(self, path: str, headers: dict | None = None, **params):
+        """POST a signed webhook request for the current call."""
+        data = {"CallSid": self.call_sid, "AccountSid": "AC" + "0" * 32, "From": self.caller,
+                "To": "+499001410520", "CallStatus": "in-progress", "Direction": "inbound"}
+        data.update({k: v for k, v in params.items() if v is not None})
+        data = {k: v for k, v in data.items() if v is not ...}
+        headers = {"X-Twilio-Signature": self.sign(path, data), **(headers or {})}
+        return self.client.post(path, data=data, headers=headers)
+
+    def twiml(self, path: str, **params) -> ET.Element:
+        """POST and parse the TwiML answer, which must be a 200 XML document."""
+        response = self.post(path, **params)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.mimetype == "application/xml"
+        return ET.fromstring(response.get_data(as_text=True))
+
+    def start(self) -> ET.Element:
+        return self.twiml("/twilio/voice")
+
+    def keys(self, state: str, digits: str) -> ET.Element:
+        """Answer the Gather of a state with the digits ("" for silence)."""
+        return self.twiml(f"/twilio/step?state={state}", Digits=digits)
+
+    def to_menu(self) -> ET.Element:
+        self.start()
+        return self.keys("greeting", "")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def twilio(client) -> Twilio:
+    return Twilio(client)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app served over real HTTP on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -1,0 +1,9 @@
+"""HTTP entry points: Twilio's voice webhooks."""
+from flask import Flask
+
+from webhooks import voice
+
+
+def init_app(app: Flask) -> None:
+    """Register the webhook blueprints."""
+    app.register_blueprint(voice.bp)

@@ -1,0 +1,135 @@
+"""Twilio voice webhooks: thin views that hand each request to the call flows.
+
+| route                     | Twilio sends                | answers                          |
+|---------------------------|-----------------------------|----------------------------------|
+| POST /twilio/voice        | a new call                  | greeting and price announcement  |
+| POST /twilio/step?state=S | the keys typed at state S   | the next state's TwiML           |
+| POST /twilio/queue/wait   | the Enqueue wait URL        | position, expected wait, free    |
+| POST /twilio/queue/left   | the Enqueue action          | what follows the queue           |
+| POST /twilio/status       | the call's status callback  | 204                              |
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
+
+from callflows import FIRST_STATE
+from callflows import queue as queue_flow
+from callflows.engine import Turn, keypad_input
+from callflows.script import Line, Queue, Say
+from ivr import jobs
+from ivr.calls import open_call, record_status
+from ivr.db import get_session, utcnow
+from ivr.queue import waiting_ahead
+from webhooks.signature import twilio_webhook
+from webhooks.twiml import render
+
+bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+
+RATING_JOB = "billing.jobs.rate_call"
+
+
+def apology() -> VoiceResponse:
+    """What a caller hears when handling their request failed: an apology and the queue."""
+    settings = current_app.config
+    language = settings["DEFAULT_LANGUAGE"]
+    return render([Say(Line("error.apology")), Queue(settings["QUEUE_NAME"])], language, settings)
+
+
+def call_turn() -> tuple[Turn, bool]:
+    """The turn of the request's call, and whether the call is new."""
+    settings = current_app.config
+    session = get_session()
+    now = utcnow()
+    call, created = open_call(session, request.form, now, settings["DEFAULT_LANGUAGE"])
+    return Turn(session=session, call=call, settings=settings, now=now), created
+
+
+def answer(turn: Turn, script) -> VoiceResponse:
+    """Commit the turn's changes and render what the caller hears."""
+    turn.session.commit()
+    return render(script, turn.call.language, turn.settings)
+
+
+def has_call_sid() -> bool:
+    return bool(request.form.get("CallSid"))
+
+
+@bp.post("/voice")
+@twilio_webhook(on_error=apology)
+def incoming():
+    """A new call: the greeting. A repeated request for a known call repeats its state."""
+    if not has_call_sid():
+        return apology()
+    turn, created = call_turn()
+    machine = current_app.extensions["callflows"]
+    name = FIRST_STATE if created else turn.call.state
+    return answer(turn, machine.enter(turn, name, event="incoming" if created else "repeat"))
+
+
+@bp.post("/step")
+@twilio_webhook(on_error=apology)
+def step():
+    """The keys typed at a state (Digits; empty when the caller stayed silent)."""
+    if not has_call_sid():
+        return apology()
+    turn, created = call_turn()
+    machine = current_app.extensions["callflows"]
+    if created:  # no greeting was given on this call yet: give it now
+        return answer(turn, machine.enter(turn, FIRST_STATE, event="incoming"))
+    asked = request.args.get("state", "")
+    return answer(turn, machine.answer(turn, asked, keypad_input(request.form.get("Digits"))))
+
+
+def queue_position() -> int:
+    try:
+        return max(1, min(int(request.form.get("QueuePosition", "")), 10_000))
+    except ValueError:
+        return 0
+
+
+@bp.post("/queue/wait")
+@twilio_webhook(on_error=apology)
+def queue_wait():
+    """What a waiting caller hears, once per interval."""
+    if not has_call_sid():
+        return apology()
+    turn, _ = call_turn()
+    call = turn.call
+    if call.enqueued_at is None:
+        call.enqueued_at = turn.now
+        call.state = "queue"
+    position = queue_position() or waiting_ahead(turn.session, call) + 1
+    return answer(turn, queue_flow.waiting(turn, position))
+
+
+@bp.post("/queue/left")
+@twilio_webhook(on_error=apology)
+def queue_left():
+    """The Enqueue action: how the caller left the queue, and what follows."""
+    if not has_call_sid():
+        return apology()
+    turn, _ = call_turn()
+    result = (request.form.get("QueueResult") or "unknown")[:32]
+    try:
+        seconds = max(0, min(int(request.form.get("QueueTime", "0")), 86_400))
+    except ValueError:
+        seconds = 0
+    outcome = queue_flow.left(turn, result, seconds)
+    machine = current_app.extensions["callflows"]
+    return answer(turn, machine.enter(turn, outcome.to, outcome.say, event=outcome.event))
+
+
+@bp.post("/status")
+@twilio_webhook()
+def status():
+    """The call's status callback: stored always; a final status starts the rating."""
+    if not has_call_sid():
+        return Response("CallSid is missing\n", status=400, mimetype="text/plain")
+    session = get_session()
+    call, became_final = record_status(session, request.form, utcnow(),
+                                       current_app.config["DEFAULT_LANGUAGE"])
+    session.commit()
+    if became_final:
+        jobs.enqueue(RATING_JOB, call.call_sid, job_id=f"rate-{call.call_sid}")
+    return Response(status=204)
