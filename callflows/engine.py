@@ -30,6 +30,11 @@ class Turn:
     settings: Mapping[str, Any]
     now: dt.datetime
 
+    def tries_used(self) -> bool:
+        """Count a failed try at the current state; True once the last try is used."""
+        self.call.tries += 1
+        return self.call.tries >= self.settings["MAX_TRIES"]
+
     def record(self, kind: str, **detail: Any) -> None:
         """Add an event to the call's audit log."""
         self.session.add(

@@ -48,8 +48,7 @@ def on_silence(turn: Turn) -> Outcome:
 
 def failed(turn: Turn, *say: Line) -> Outcome:
     """A wasted round: the menu again, or the queue after the last try."""
-    turn.call.tries += 1
-    if turn.call.tries >= turn.settings["MAX_TRIES"]:
+    if turn.tries_used():
         turn.call.intent = "menu_failed"
         return Outcome("queue", say=(*say, Line("menu.to_queue")), event="menu_failed")
     return Outcome("menu", say=say, event="retry")

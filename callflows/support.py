@@ -48,8 +48,7 @@ def on_silence(turn: Turn) -> Outcome:
 
 def failed(turn: Turn, *say: Line) -> Outcome:
     """Ask again, or after the last try queue the caller unverified: a caller is never dropped."""
-    turn.call.tries += 1
-    if turn.call.tries >= turn.settings["MAX_TRIES"]:
+    if turn.tries_used():
         turn.record("customer_unverified")
         return Outcome("queue", say=(*say, Line("support.no_number")), event="tries_used")
     return Outcome("support_number", say=say, event="retry")

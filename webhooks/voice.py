@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -51,16 +53,22 @@ def answer(turn: Turn, script) -> VoiceResponse:
     return render(script, turn.call.language, turn.settings)
 
 
-def has_call_sid() -> bool:
-    return bool(request.form.get("CallSid"))
+def call_webhook(view):
+    """A webhook of a call: signed, with a CallSid, and an apology instead of an error."""
+
+    @functools.wraps(view)
+    def with_call_sid():
+        if not request.form.get("CallSid"):
+            return apology()
+        return view()
+
+    return twilio_webhook(on_error=apology)(with_call_sid)
 
 
 @bp.post("/voice")
-@twilio_webhook(on_error=apology)
+@call_webhook
 def incoming():
     """A new call: the greeting. A repeated request for a known call repeats its state."""
-    if not has_call_sid():
-        return apology()
     turn, created = call_turn()
     machine = current_app.extensions["callflows"]
     name = FIRST_STATE if created else turn.call.state
@@ -68,11 +76,9 @@ def incoming():
 
 
 @bp.post("/step")
-@twilio_webhook(on_error=apology)
+@call_webhook
 def step():
     """The keys typed at a state (Digits; empty when the caller stayed silent)."""
-    if not has_call_sid():
-        return apology()
     turn, created = call_turn()
     machine = current_app.extensions["callflows"]
     if created:  # no greeting was given on this call yet: give it now
@@ -89,11 +95,9 @@ def queue_position() -> int:
 
 
 @bp.post("/queue/wait")
-@twilio_webhook(on_error=apology)
+@call_webhook
 def queue_wait():
     """What a waiting caller hears, once per interval."""
-    if not has_call_sid():
-        return apology()
     turn, _ = call_turn()
     call = turn.call
     if call.enqueued_at is None:
@@ -104,11 +108,9 @@ def queue_wait():
 
 
 @bp.post("/queue/left")
-@twilio_webhook(on_error=apology)
+@call_webhook
 def queue_left():
     """The Enqueue action: how the caller left the queue, and what follows."""
-    if not has_call_sid():
-        return apology()
     turn, _ = call_turn()
     result = (request.form.get("QueueResult") or "unknown")[:32]
     try:
@@ -124,7 +126,7 @@ def queue_left():
 @twilio_webhook()
 def status():
     """The call's status callback: stored always; a final status starts the rating."""
-    if not has_call_sid():
+    if not request.form.get("CallSid"):
         return Response("CallSid is missing\n", status=400, mimetype="text/plain")
     session = get_session()
     call, became_final = record_status(session, request.form, utcnow(),
