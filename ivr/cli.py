@@ -17,7 +17,7 @@ notices_cli = AppGroup("notices", help="Outage and maintenance notices.")
 
 
 @db_cli.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default="heads", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Bring the database schema up to date."""
     schema.upgrade(current_app.config["DATABASE_URL"], revision)

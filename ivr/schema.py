@@ -15,8 +15,8 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the database's schema up to the revision."""
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    """Bring the database's schema up to the revision (default: every head)."""
     command.upgrade(alembic_config(database_url), revision)
 
 

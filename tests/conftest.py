@@ -21,7 +21,7 @@ from ivr.db import Base
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
                                     "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-POSTGRES_TEST_DB = "hotline_test"
+POSTGRES_TEST_DB = os.environ.get("TEST_POSTGRES_DB", "hotline_test")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

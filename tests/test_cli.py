@@ -46,7 +46,7 @@ def test_db_upgrade_command_migrates_an_empty_database(tmp_path):
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/new.sqlite", "TWILIO_AUTH_TOKEN": "t"})
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0 and "database at head" in result.output
+    assert result.exit_code == 0 and "database at heads" in result.output
 
 
 def test_hotline_call_prints_what_the_caller_hears(runner, live_server, session):

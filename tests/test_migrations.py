@@ -8,7 +8,9 @@ import billing.models  # noqa: F401
 import ivr.models  # noqa: F401
 from ivr import schema
 from ivr.db import Base, make_engine
-from tests.conftest import POSTGRES_ADMIN_URL, postgres_url
+from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_TEST_DB, postgres_url
+
+MIGRATIONS_DB = POSTGRES_TEST_DB + "_migrations"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -18,11 +20,11 @@ def empty_database(request, tmp_path):
         return
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS hotline_migrations WITH (FORCE)"))
-        connection.execute(text("CREATE DATABASE hotline_migrations"))
-    yield postgres_url("hotline_migrations")
+        connection.execute(text(f"DROP DATABASE IF EXISTS {MIGRATIONS_DB} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {MIGRATIONS_DB}"))
+    yield postgres_url(MIGRATIONS_DB)
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS hotline_migrations WITH (FORCE)"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {MIGRATIONS_DB} WITH (FORCE)"))
     admin.dispose()
 
 
