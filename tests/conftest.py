@@ -159,4 +159,19 @@ def live_server(app) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def twilio_api(app):
+    """A local stand-in for Twilio's REST API; the app's REST client points at it."""
+    from tests.fake_twilio_api import TwilioApi
+
+    api = TwilioApi()
+    server, thread = api.serve()
+    app.config["TWILIO_API_BASE_URL"] = api.base_url
+    yield api
+    server.shutdown()
+    server.server_close()
     thread.join()
