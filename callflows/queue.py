@@ -12,12 +12,14 @@ position, expected wait and that waiting is free; then hold music or silence.
 | queue result (Enqueue action)           | leads to                          |
 |-----------------------------------------|-----------------------------------|
 | bridged, bridging-in-process            | goodbye                           |
-| hangup, redirected                      | ended (nothing more is said)      |
+| hangup                                  | ended (nothing more is said)      |
+| redirected                              | (stays; the redirect's TwiML runs) |
 | queue-full, error, system-error, leave  | "cannot queue you", the menu      |
 """
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 from callflows.engine import HANGUP, QUEUE, Outcome, State, Turn
 from callflows.script import Line, Music, Pause, Say, Script
@@ -27,8 +29,9 @@ RESULT_LEADS_TO = {
     "bridged": Outcome("goodbye", event="bridged"),
     "bridging-in-process": Outcome("goodbye", event="bridged"),
     "hangup": Outcome("ended", event="hangup"),
-    "redirected": Outcome("ended", event="redirected"),
 }
+#: Results after which the call already follows other TwiML: the answer is ignored.
+ELSEWHERE = ("redirected",)
 NOT_QUEUED = Outcome("menu", say=(Line("queue.unavailable"),), event="not_queued")
 
 
@@ -73,13 +76,15 @@ def waiting(turn: Turn, position: int) -> Script:
     return script
 
 
-def left(turn: Turn, result: str, queue_seconds: int) -> Outcome:
-    """Record how the caller left the queue; say where the call goes on."""
+def left(turn: Turn, result: str, queue_seconds: int) -> Optional[Outcome]:
+    """Record how the caller left the queue; where the call goes on, None if elsewhere."""
     call = turn.call
     call.left_queue_at = turn.now
     call.queue_result = result
     call.queue_seconds = (call.queue_seconds or 0) + queue_seconds
     turn.record("queue_left", result=result, queue_seconds=queue_seconds)
+    if result in ELSEWHERE:
+        return None
     return RESULT_LEADS_TO.get(result, NOT_QUEUED)
 
 

@@ -74,6 +74,13 @@ def test_leaving_the_queue_records_result_and_time(queued, session):
     assert call.left_queue_at >= call.enqueued_at
 
 
+def test_a_redirected_caller_is_left_to_the_redirect(queued, session):
+    root = queued.twiml("/twilio/queue/left", QueueResult="redirected", QueueTime="12")
+    assert verbs(root) == []
+    call = find_call(session, queued.call_sid)
+    assert (call.queue_result, call.queue_seconds, call.state) == ("redirected", 12, "queue")
+
+
 def test_bridged_caller_is_thanked_after_the_agent_call(queued):
     root = queued.twiml("/twilio/queue/left", QueueResult="bridged", QueueTime="7")
     assert verbs(root) == ["Say", "Hangup"]

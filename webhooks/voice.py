@@ -118,6 +118,8 @@ def queue_left():
     except ValueError:
         seconds = 0
     outcome = queue_flow.left(turn, result, seconds)
+    if outcome is None:
+        return answer(turn, [])
     machine = current_app.extensions["callflows"]
     return answer(turn, machine.enter(turn, outcome.to, outcome.say, event=outcome.event))
 
