@@ -1,12 +1,13 @@
-"""The call flows, as one machine over the tables of greeting, menu, support, info, queue."""
+"""The call flows: one machine over the tables of greeting, menu, support, activation, info
+and queue."""
 from __future__ import annotations
 
 from typing import Mapping
 
-from callflows import greeting, info, menu, queue, support
+from callflows import activation, greeting, info, menu, queue, support
 from callflows.engine import Machine
 
-FLOWS = (greeting, menu, support, info, queue)
+FLOWS = (greeting, menu, support, activation, info, queue)
 FIRST_STATE = "greeting"
 
 

@@ -1,10 +1,9 @@
-"""Information read out from the menu: notices, other ways to reach support, activation.
+"""Information read out from the menu: notices and the other ways to reach support.
 
 | state      | caller hears                                           | then |
 |------------|--------------------------------------------------------|------|
 | notices    | active outage and maintenance notices, newest first, or that none are known | menu |
 | contact    | email, fax, chat and forum, as the support page gives them | menu |
-| activation | that activation by phone is not available yet          | menu |
 """
 from __future__ import annotations
 
@@ -28,14 +27,9 @@ def contact(_turn: Turn) -> list[Line]:
     return [Line("contact.channels", {"fax": spoken_digits(FAX_DIGITS)})]
 
 
-def activation(_turn: Turn) -> list[Line]:
-    return [Line("activation.unavailable")]
-
-
 def states(_settings) -> list[State]:
     """The information table."""
     return [
         State("notices", hears=notices, ends=Then("menu")),
         State("contact", hears=contact, ends=Then("menu")),
-        State("activation", hears=activation, ends=Then("menu")),
     ]

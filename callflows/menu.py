@@ -3,7 +3,7 @@
 | key     | leads to                                             |
 |---------|------------------------------------------------------|
 | 1       | support: the customer number                         |
-| 2       | activation of a web account                          |
+| 2       | activation of a web account: the domain              |
 | 3       | current outages and maintenance, then the menu       |
 | 4       | the other ways to reach support, then the menu       |
 | 8       | the other language, menu again                       |
@@ -19,7 +19,7 @@ from callflows.script import Keys, Line
 
 CHOICES = {
     "1": ("support", "support_number"),
-    "2": ("activation", "activation"),
+    "2": ("activation", "activation_domain"),
     "3": (None, "notices"),
     "4": (None, "contact"),
     "9": (None, "menu"),

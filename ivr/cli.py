@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from ivr import customers, notices, schema
+from sqlalchemy import select
+
+from ivr import activation, customers, notices, schema
 from ivr.db import new_session, utcnow
+from ivr.models import WebAccount
 from ivr.simulator import SimulatedCall
 
 db_cli = AppGroup("db", help="The database schema.")
 customers_cli = AppGroup("customers", help="Customers and their web accounts.")
 notices_cli = AppGroup("notices", help="Outage and maintenance notices.")
+accounts_cli = AppGroup("accounts", help="Web accounts and their activation by phone.")
 
 
 @db_cli.command("upgrade")
@@ -74,6 +79,54 @@ def notices_list() -> None:
                        f"{notice.text_de}")
 
 
+def web_account(session, web_number: str) -> WebAccount:
+    """The web account, or a usage error naming the web number."""
+    account = session.scalar(select(WebAccount).where(WebAccount.web_number == web_number.lower()))
+    if account is None:
+        raise click.BadParameter(f"no web account {web_number!r}", param_hint="WEBNUMBER")
+    return account
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@accounts_cli.command("show")
+@click.argument("web_number")
+def accounts_show(web_number: str) -> None:
+    """Print the web account as JSON."""
+    with new_session() as session:
+        account = web_account(session, web_number)
+        click.echo(json.dumps({
+            "web_number": account.web_number, "domain": account.domain,
+            "customer_number": account.customer.customer_number, "status": account.status,
+            "activated_at": iso(account.activated_at), "locked_until": iso(account.locked_until),
+        }, indent=2))
+
+
+@accounts_cli.command("set-password")
+@click.argument("web_number")
+@click.password_option("--password", prompt="New activation password",
+                       help="Asked for when not given.")
+def accounts_set_password(web_number: str, password: str) -> None:
+    """Set a new activation password for the web account."""
+    try:
+        with new_session() as session, session.begin():
+            activation.set_password(web_account(session, web_number), password)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--password") from None
+    click.echo(f"activation password of {web_number.lower()} set")
+
+
+@accounts_cli.command("unlock")
+@click.argument("web_number")
+def accounts_unlock(web_number: str) -> None:
+    """Lift the web account's activation lock and reset its failure count."""
+    with new_session() as session, session.begin():
+        activation.unlock(session, web_account(session, web_number))
+    click.echo(f"{web_number.lower()} unlocked")
+
+
 @click.command("call")
 @click.option("--url", "base_url", default="http://127.0.0.1:5000", show_default=True)
 @click.option("--from", "caller", default="+4923819738700", show_default=True)
@@ -93,5 +146,5 @@ def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (db_cli, customers_cli, notices_cli, call):
+    for command in (db_cli, customers_cli, notices_cli, accounts_cli, call):
         app.cli.add_command(command)

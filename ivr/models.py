@@ -38,6 +38,11 @@ class WebAccount(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     activation_password_hash: Mapped[Optional[str]] = mapped_column(String(200))
     activated_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    activation_call_sid: Mapped[Optional[str]] = mapped_column(String(64))
+    activation_caller: Mapped[Optional[str]] = mapped_column(String(40))
+    failed_passwords: Mapped[int] = mapped_column(Integer, default=0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
 
     customer: Mapped[Customer] = relationship(back_populates="web_accounts")
 
@@ -68,6 +73,7 @@ class Call(Base):
     ended_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="in-progress")
     duration_seconds: Mapped[Optional[int]] = mapped_column(Integer)
+    flow_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     customer: Mapped[Optional[Customer]] = relationship()
     events: Mapped[list["CallEvent"]] = relationship(
@@ -88,6 +94,19 @@ class CallEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     call: Mapped[Call] = relationship(back_populates="events")
+
+
+class ActivationFailure(Base):
+    """A wrong activation password typed by a caller; counts toward throttling the caller."""
+
+    __tablename__ = "activation_failures"
+    __table_args__ = (Index("ix_activation_failures_caller_at", "caller", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    caller: Mapped[Optional[str]] = mapped_column(String(40))
+    call_sid: Mapped[str] = mapped_column(String(64))
+    web_account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("web_accounts.id"), index=True)
 
 
 class StatusCallback(Base):

@@ -24,12 +24,12 @@ def test_one_asks_for_the_customer_number(twilio, session):
     assert find_call(session, twilio.call_sid).intent == "support"
 
 
-def test_two_says_activation_is_not_available_and_returns_to_the_menu(twilio):
+def test_two_asks_for_the_domain_of_the_web_account_to_activate(twilio, session):
     twilio.to_menu()
     root = twilio.keys("menu", "2")
-    text = spoken(gather_of(root))
-    assert text[0] == "Die Freischaltung per Telefon ist zurzeit nicht verfügbar."
-    assert MENU in text[1]
+    assert spoken(gather_of(root))[0].startswith("Bitte tippen Sie den Domainnamen ein")
+    assert gather_of(root).get("action") == "/twilio/step?state=activation_domain"
+    assert find_call(session, twilio.call_sid).intent == "activation"
 
 
 def test_three_reads_active_notices_newest_first_then_the_menu(twilio, session):
