@@ -76,3 +76,12 @@ def test_an_internal_error_is_logged_with_the_call_sid_and_the_caller_queued(twi
     assert spoken(root) == ["Entschuldigung, es ist ein technischer Fehler aufgetreten. "
                             "Wir verbinden Sie mit dem Support."]
     assert twilio.call_sid in caplog.text and "database gone" in caplog.text
+
+
+@pytest.mark.parametrize("path", ["/twilio/status", "/twilio/voice", "/twilio/step?state=menu",
+                                  "/twilio/queue/left"])
+def test_nul_characters_are_dropped_not_fatal(twilio, session, path):
+    response = twilio.post(path, CallSid="CA\x00nul", From="\x00+4923811234567",
+                           CallStatus="completed", Digits="1\x00", QueueResult="hang\x00up")
+    assert response.status_code in (200, 204)
+    assert find_call(session, "CAnul") is not None

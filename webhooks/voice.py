@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from callflows import FIRST_STATE
@@ -31,6 +31,22 @@ bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 RATING_JOB = "billing.jobs.rate_call"
 
 
+#: The longest parameter value kept; Twilio's own values are far shorter.
+MAX_VALUE = 1000
+
+
+def params(source: str = "form") -> dict[str, str]:
+    """The request's form (or query) parameters, NUL-free and cut to MAX_VALUE characters.
+
+    The signature is checked over the raw values; everything after that uses these.
+    """
+    key = f"clean_{source}"
+    if key not in g:
+        raw = getattr(request, source)
+        setattr(g, key, {k[:100]: v.replace("\x00", "")[:MAX_VALUE] for k, v in raw.items()})
+    return getattr(g, key)
+
+
 def apology() -> VoiceResponse:
     """What a caller hears when handling their request failed: an apology and the queue."""
     settings = current_app.config
@@ -43,7 +59,7 @@ def call_turn() -> tuple[Turn, bool]:
     settings = current_app.config
     session = get_session()
     now = utcnow()
-    call, created = open_call(session, request.form, now, settings["DEFAULT_LANGUAGE"])
+    call, created = open_call(session, params(), now, settings["DEFAULT_LANGUAGE"])
     return Turn(session=session, call=call, settings=settings, now=now), created
 
 
@@ -58,7 +74,7 @@ def call_webhook(view):
 
     @functools.wraps(view)
     def with_call_sid():
-        if not request.form.get("CallSid"):
+        if not params().get("CallSid"):
             return apology()
         return view()
 
@@ -83,13 +99,13 @@ def step():
     machine = current_app.extensions["callflows"]
     if created:  # no greeting was given on this call yet: give it now
         return answer(turn, machine.enter(turn, FIRST_STATE, event="incoming"))
-    asked = request.args.get("state", "")
-    return answer(turn, machine.answer(turn, asked, keypad_input(request.form.get("Digits"))))
+    asked = params("args").get("state", "")
+    return answer(turn, machine.answer(turn, asked, keypad_input(params().get("Digits"))))
 
 
 def queue_position() -> int:
     try:
-        return max(1, min(int(request.form.get("QueuePosition", "")), 10_000))
+        return max(1, min(int(params().get("QueuePosition", "")), 10_000))
     except ValueError:
         return 0
 
@@ -112,9 +128,9 @@ def queue_wait():
 def queue_left():
     """The Enqueue action: how the caller left the queue, and what follows."""
     turn, _ = call_turn()
-    result = (request.form.get("QueueResult") or "unknown")[:32]
+    result = (params().get("QueueResult") or "unknown")[:32]
     try:
-        seconds = max(0, min(int(request.form.get("QueueTime", "0")), 86_400))
+        seconds = max(0, min(int(params().get("QueueTime", "0")), 86_400))
     except ValueError:
         seconds = 0
     outcome = queue_flow.left(turn, result, seconds)
@@ -128,10 +144,10 @@ def queue_left():
 @twilio_webhook()
 def status():
     """The call's status callback: stored always; a final status starts the rating."""
-    if not request.form.get("CallSid"):
+    if not params().get("CallSid"):
         return Response("CallSid is missing\n", status=400, mimetype="text/plain")
     session = get_session()
-    call, became_final = record_status(session, request.form, utcnow(),
+    call, became_final = record_status(session, params(), utcnow(),
                                        current_app.config["DEFAULT_LANGUAGE"])
     session.commit()
     if became_final:
