@@ -6,7 +6,7 @@ import json
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from sqlalchemy import select
 
@@ -134,6 +134,7 @@ def accounts_unlock(web_number: str) -> None:
 @click.option("--keys", "first_keys", default=None,
               help="Keys for the first Gather; further sequences follow as arguments.")
 @click.argument("more_keys", nargs=-1)
+@with_appcontext
 def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
          more_keys: tuple[str, ...]) -> None:
     """Play a caller against a running server: one key sequence per Gather, `_` for silence."""

@@ -95,10 +95,12 @@ def app(database_url, tmp_path):
 
 @pytest.fixture
 def session(app):
-    """A session on the test's database, for arranging and checking rows."""
-    with app.app_context():
-        with app.extensions["db.sessionmaker"]() as session:
-            yield session
+    """A session on the test's database, for arranging and checking rows.
+
+    It holds no app context open, so that each request of the test client has its own.
+    """
+    with app.extensions["db.sessionmaker"]() as session:
+        yield session
 
 
 class Twilio:

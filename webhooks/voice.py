@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from callflows import FIRST_STATE
@@ -40,11 +40,8 @@ def params(source: str = "form") -> dict[str, str]:
 
     The signature is checked over the raw values; everything after that uses these.
     """
-    key = f"clean_{source}"
-    if key not in g:
-        raw = getattr(request, source)
-        setattr(g, key, {k[:100]: v.replace("\x00", "")[:MAX_VALUE] for k, v in raw.items()})
-    return getattr(g, key)
+    raw = getattr(request, source)
+    return {k[:100]: v.replace("\x00", "")[:MAX_VALUE] for k, v in raw.items()}
 
 
 def apology() -> VoiceResponse:
