@@ -4,29 +4,23 @@
 |----------|----------------------------------------------------|----------------|---------------------|
 | greeting | welcome, prices (not interruptible), language offer | 8              | greeting, other language |
 |          | then the charging pause, listening                 | silence        | menu, charging starts now |
-|          |                                                    | any other key  | pause, menu, charging starts after the pause |
+|          |                                                    | a menu choice  | pause, then that choice (callers who know the menu) |
+|          |                                                    | any other key  | pause, menu         |
+
+A key pressed before the pause is over never shortens it: charging starts after the pause.
 """
 from __future__ import annotations
 
 import datetime as dt
 
+import dataclasses
+
 from billing.tariffs import announced_prices
+from callflows import menu
 from callflows.engine import Outcome, State, Turn
+from callflows.language import LANGUAGE_KEY, other_language, switch_language
 from callflows.script import Keys, Line
-from prompts import LANGUAGES, spoken_price
-
-LANGUAGE_KEY = "8"
-
-
-def other_language(language: str) -> str:
-    """The language the `8` key switches to."""
-    return LANGUAGES[1] if language == LANGUAGES[0] else LANGUAGES[0]
-
-
-def switch_language(turn: Turn) -> None:
-    """Switch every later prompt of the call to the other language."""
-    turn.call.language = other_language(turn.call.language)
-    turn.record("language", language=turn.call.language)
+from prompts import spoken_price
 
 
 def announcement(turn: Turn) -> list[Line]:
@@ -65,6 +59,8 @@ def on_keys(turn: Turn, keys: str) -> Outcome:
         return Outcome("greeting", event="language")
     pause = turn.settings["CHARGING_PAUSE_SECONDS"]
     start_charging(turn, turn.now + dt.timedelta(seconds=pause))
+    if keys in menu.CHOICES:
+        return dataclasses.replace(menu.on_keys(turn, keys), pause=pause)
     return Outcome("menu", pause=pause, event="early_key")
 
 

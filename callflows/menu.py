@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from callflows.engine import Outcome, State, Turn
-from callflows.greeting import LANGUAGE_KEY, switch_language
+from callflows.language import LANGUAGE_KEY, switch_language
 from callflows.script import Keys, Line
 
 CHOICES = {

@@ -67,6 +67,17 @@ def test_hotline_call_prints_what_the_caller_hears(runner, live_server, session)
     assert (call.status, call.line_type, call.queue_result) == ("completed", "mobile", "hangup")
 
 
+def test_hotline_call_keys_as_documented_reach_the_queue_verified(runner, live_server, session):
+    from ivr.customers import import_customers
+
+    import_customers(session, io.StringIO(CSV))
+    session.commit()
+    result = runner.invoke(args=["call", "--url", live_server, "--keys", "1", "10001#"])
+    assert result.exit_code == 0, result.output
+    assert "Kundennummer 1 0 0 0 1. Vielen Dank." in result.output.splitlines()
+    assert session.scalar(select(Call)).customer.customer_number == "10001"
+
+
 def test_simulated_caller_hangs_up_when_out_of_keys(live_server):
     transcript = SimulatedCall(base_url=live_server, auth_token=AUTH_TOKEN, caller="+4923811234567").play([])
     assert transcript[-1] == "[caller hangs up]"

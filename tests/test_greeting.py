@@ -59,11 +59,21 @@ def test_leaving_the_announcement_in_silence_starts_charging_then(twilio, sessio
 def test_a_key_during_the_pause_keeps_the_3_seconds_before_charging(twilio, session):
     twilio.start()
     before = dt.datetime.now(dt.timezone.utc)
-    root = twilio.keys("greeting", "1")
+    root = twilio.keys("greeting", "7")
     assert verbs(root)[0] == "Pause" and root[0].get("length") == "3"
     assert "Für den technischen Support" in spoken_text(root)
     call = find_call(session, twilio.call_sid)
     assert call.charging_started_at >= before + dt.timedelta(seconds=3)
+
+
+def test_a_menu_choice_during_the_pause_is_taken_after_the_pause(twilio, session):
+    twilio.start()
+    root = twilio.keys("greeting", "1")
+    assert verbs(root) == ["Pause", "Gather"] and root[0].get("length") == "3"
+    assert spoken_text(root).startswith("Bitte geben Sie Ihre Kundennummer ein")
+    call = find_call(session, twilio.call_sid)
+    assert (call.state, call.intent) == ("support_number", "support")
+    assert call.charging_started_at is not None
 
 
 def test_caller_who_hangs_up_during_the_announcement_has_no_charging_start(twilio, session):
