@@ -8,6 +8,7 @@ from typing import Iterator, Optional
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
 
 log = logging.getLogger(__name__)
@@ -24,11 +25,22 @@ def init_app(app: Flask) -> None:
 
 
 def enqueue(function: str, *args: object, job_id: Optional[str] = None) -> None:
-    """Run `package.module.function(*args)` as a job: on rq, or inline without Redis."""
+    """Run `package.module.function(*args)` as a job: on rq, or inline without Redis.
+
+    When Redis cannot take the job, it runs inline instead: slower, but not lost.
+    """
     queue: Optional[Queue] = current_app.extensions.get("rq.queue")
     if queue is not None:
-        queue.enqueue(function, *args, job_id=job_id)
-        return
+        try:
+            queue.enqueue(function, *args, job_id=job_id)
+            return
+        except RedisError as exc:
+            log.warning("Redis refused job %s (%s); running it inline", job_id or function, exc)
+    run_inline(function, *args)
+
+
+def run_inline(function: str, *args: object) -> None:
+    """Import `package.module.function` and call it."""
     module, _, name = function.rpartition(".")
     getattr(importlib.import_module(module), name)(*args)
 

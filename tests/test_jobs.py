@@ -30,3 +30,13 @@ def test_completed_call_enqueues_one_rating_job_that_a_worker_runs(redis_app, tw
     with redis_app.app_context():
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
     assert session.scalar(select(func.count(ChargeRecord.id))) == 1
+
+
+def test_a_job_redis_cannot_take_runs_inline_instead(app, twilio, session, caplog):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    jobs.init_app(app)
+    twilio.to_menu()
+    response = twilio.post("/twilio/status", CallStatus="completed", CallDuration="30")
+    assert response.status_code == 204
+    assert session.scalar(select(func.count(ChargeRecord.id))) == 1
+    assert f"Redis refused job rate-{twilio.call_sid}" in caplog.text
