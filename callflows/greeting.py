@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from billing.tariffs import announced_prices
+from billing.tariffs import announced_prices, call_price_digit
 from callflows.engine import Outcome, State, Turn
 from callflows.script import Keys, Line
 from prompts import LANGUAGES, spoken_price
@@ -32,7 +32,8 @@ def switch_language(turn: Turn) -> None:
 def announcement(turn: Turn) -> list[Line]:
     """Welcome and prices from the tariff table, not interruptible, then the language offer."""
     language = turn.call.language
-    fixed, mobile = announced_prices(turn.session, turn.now)
+    digit = call_price_digit(turn.call.called, turn.settings["HOTLINE_NUMBER"])
+    fixed, mobile = announced_prices(turn.session, turn.now, digit)
     pause = turn.settings["CHARGING_PAUSE_SECONDS"]
     if fixed == mobile:
         price = Line("greeting.price_all_networks",
