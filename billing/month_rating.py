@@ -31,12 +31,12 @@ class Batch:
 
 
 def rate_batch(session: Session, rater: Rater, month: Month, after_call_id: int,
-               only_unrated: bool, cause: str, size: int = BATCH_SIZE) -> Batch:
+               only_unrated: bool, cause: str) -> Batch:
     """Rate the month's next finished calls after `after_call_id` (by id)."""
     query = (select(Call)
              .where(Call.started_at >= month.start, Call.started_at < month.end,
                     Call.ended_at.is_not(None), Call.id > after_call_id)
-             .order_by(Call.id).limit(size))
+             .order_by(Call.id).limit(BATCH_SIZE))
     if only_unrated:
         query = query.where(~exists().where(ChargeRecord.call_id == Call.id))
     calls = list(session.scalars(query))
