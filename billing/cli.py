@@ -161,19 +161,9 @@ def billing_rerate(month: Month) -> None:
               help="File to write; default standard output.")
 def billing_export(month: Month, name: str, output: Optional[str]) -> None:
     """Export the month's charge records: per call (csv), DATEV, or a summary."""
-    with new_session() as session:
-        chunks = export_bytes(session, name, month, current_app.config, utcnow())
-        if output is None:
-            write_all(chunks, click.get_binary_stream("stdout"))
-        else:
-            with open(output, "wb") as handle:
-                write_all(chunks, handle)
-
-
-def write_all(chunks, handle) -> None:
-    for chunk in chunks:
-        handle.write(chunk)
-    handle.flush()
+    with new_session() as session, click.open_file(output or "-", "wb") as handle:
+        for chunk in export_bytes(session, name, month, current_app.config, utcnow()):
+            handle.write(chunk)
 
 
 @billing_cli.command("cutoff")

@@ -1,7 +1,7 @@
 """The summary export: a month's totals per day and line type, and per customer number.
 
 CSV in two sections separated by an empty line, each with its header and a total line.
-Calls of callers who gave no customer number are summed under an empty customer number.
+Calls of callers who gave no customer number are summed last, under an empty customer number.
 """
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def customer_totals(session: Session, month: Month) -> Iterator[Row]:
         .outerjoin(Customer, Customer.id == Call.customer_id)
         .where(Call.started_at >= month.start, Call.started_at < month.end)
         .group_by(Customer.customer_number)
-        .order_by(Customer.customer_number)
+        .order_by(Customer.customer_number.asc().nulls_last())
     )
     yield from session.execute(query)
 
