@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Mapping
 
 from sqlalchemy import Row
 
+from billing.export_rows import Totals, totals_per_day
 from billing.months import Month
 
 ENCODING = "cp1252"
@@ -67,33 +68,7 @@ def header_line(month: Month, accounts: DatevAccounts, created: dt.datetime) -> 
     return ";".join(fields)
 
 
-@dataclass
-class DayTotal:
-    """The sums of one day and tariff."""
-
-    calls: int = 0
-    net: Decimal = Decimal("0")
-    vat: Decimal = Decimal("0")
-    gross: Decimal = Decimal("0")
-
-
-def day_totals(rows: Iterable[Row]) -> Iterator[tuple[dt.date, str, DayTotal]]:
-    """(day, tariff, totals) for each day and tariff, from rows ordered by start time."""
-    day, totals = None, {}
-    for row in rows:
-        row_day = row.started_at.date()
-        if row_day != day:
-            yield from ((day, name, totals[name]) for name in sorted(totals))
-            day, totals = row_day, {}
-        total = totals.setdefault(row.tariff_name or "", DayTotal())
-        total.calls += 1
-        total.net += row.net
-        total.vat += row.vat
-        total.gross += row.gross
-    yield from ((day, name, totals[name]) for name in sorted(totals))
-
-
-def booking_lines(day: dt.date, number: int, tariff: str, total: DayTotal,
+def booking_lines(day: dt.date, number: int, tariff: str, total: Totals,
                   accounts: DatevAccounts) -> list[str]:
     """The lines of one booking: the net to revenue, the VAT to tax."""
     document = f"HL{day:%Y%m%d}-{number}"
@@ -117,7 +92,7 @@ def datev_chunks(rows: Iterable[Row], month: Month, accounts: DatevAccounts,
     yield header_line(month, accounts, created) + NEWLINE
     yield ";".join(quoted(name) for name in COLUMNS) + NEWLINE
     number = 0
-    for day, tariff, total in day_totals(rows):
+    for day, tariff, total in totals_per_day(rows, key=lambda row: row.tariff_name or ""):
         if total.gross == 0:
             continue
         number += 1

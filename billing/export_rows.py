@@ -1,7 +1,10 @@
 """The rated calls of a month, streamed from the database for the exports."""
 from __future__ import annotations
 
-from typing import Iterator
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -34,3 +37,39 @@ def month_rows(session: Session, month: Month) -> Iterator[Row]:
         .execution_options(yield_per=FETCH_SIZE)
     )
     yield from session.execute(query)
+
+
+@dataclass
+class Totals:
+    """Sums over exported calls."""
+
+    calls: int = 0
+    seconds: int = 0
+    net: Decimal = Decimal("0")
+    vat: Decimal = Decimal("0")
+    gross: Decimal = Decimal("0")
+
+    def add(self, calls: int, seconds: int, net: Decimal, vat: Decimal, gross: Decimal) -> None:
+        """Add the sums of some calls."""
+        self.calls += calls
+        self.seconds += seconds
+        self.net += net
+        self.vat += vat
+        self.gross += gross
+
+    def add_row(self, row: Row) -> None:
+        """Add one exported call."""
+        self.add(1, row.billable_seconds, row.net, row.vat, row.gross)
+
+
+def totals_per_day(rows: Iterable[Row], key: Callable[[Row], str]
+                   ) -> Iterator[tuple[dt.date, str, Totals]]:
+    """(UTC day, key, totals) per day and key, from rows by start time: one day in memory."""
+    day, totals = None, {}
+    for row in rows:
+        row_day = row.started_at.date()
+        if row_day != day:
+            yield from ((day, name, totals[name]) for name in sorted(totals))
+            day, totals = row_day, {}
+        totals.setdefault(key(row), Totals()).add_row(row)
+    yield from ((day, name, totals[name]) for name in sorted(totals))

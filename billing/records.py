@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from billing.models import ChargeRecord, ChargeRecordChange
 from billing.rating import rate
-from billing.tariffs import TariffTable, call_price_digit
+from billing.tariffs import TariffTable, call_price_digit, priced_line
 from ivr.models import Call
 
 #: The values that make up a rating; `rated_at` and the ids are not part of it.
@@ -41,7 +41,7 @@ class Rater:
         rating = rate(call, tariff)
         return {
             "tariff_id": tariff.id, "tariff_name": tariff.name,
-            "line_type": "mobile" if call.line_type == "mobile" else "fixed",
+            "line_type": priced_line(call.line_type),
             "line_type_flagged": call.line_type not in ("fixed", "mobile"),
             "billable_seconds": rating.billable_seconds, "billed_units": rating.billed_units,
             "price_per_minute": rating.price_per_minute, "net": rating.net, "vat": rating.vat,

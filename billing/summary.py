@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Iterator
 
@@ -15,6 +14,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from billing.csv_export import amount
+from billing.export_rows import Totals, totals_per_day
 from billing.models import ChargeRecord
 from billing.months import Month
 from ivr.models import Call, Customer
@@ -22,40 +22,6 @@ from ivr.models import Call, Customer
 DAY_COLUMNS = ("day", "line_type", "calls", "billable_seconds", "net_eur", "vat_eur", "gross_eur")
 CUSTOMER_COLUMNS = ("customer_number", "calls", "billable_seconds", "net_eur", "vat_eur",
                     "gross_eur")
-
-
-@dataclass
-class Totals:
-    """Sums over calls."""
-
-    calls: int = 0
-    seconds: int = 0
-    net: Decimal = Decimal("0")
-    vat: Decimal = Decimal("0")
-    gross: Decimal = Decimal("0")
-
-    def add(self, calls: int, seconds: int, net: Decimal, vat: Decimal, gross: Decimal) -> None:
-        self.calls += calls
-        self.seconds += seconds
-        self.net += net
-        self.vat += vat
-        self.gross += gross
-
-    def fields(self) -> tuple:
-        return self.calls, self.seconds, amount(self.net), amount(self.vat), amount(self.gross)
-
-
-def day_line_totals(rows: Iterable[Row]) -> Iterator[tuple[str, str, Totals]]:
-    """(day, line type, totals) from rows ordered by start time, one day in memory at a time."""
-    day, totals = None, {}
-    for row in rows:
-        row_day = row.started_at.date().isoformat()
-        if row_day != day:
-            yield from ((day, kind, totals[kind]) for kind in sorted(totals))
-            day, totals = row_day, {}
-        totals.setdefault(row.line_type, Totals()).add(1, row.billable_seconds, row.net,
-                                                       row.vat, row.gross)
-    yield from ((day, kind, totals[kind]) for kind in sorted(totals))
 
 
 def customer_totals(session: Session, month: Month) -> Iterator[Row]:
@@ -72,6 +38,12 @@ def customer_totals(session: Session, month: Month) -> Iterator[Row]:
         .order_by(Customer.customer_number.asc().nulls_last())
     )
     yield from session.execute(query)
+
+
+def fields(totals: Totals) -> tuple:
+    """The CSV fields of some totals."""
+    return (totals.calls, totals.seconds, amount(totals.net), amount(totals.vat),
+            amount(totals.gross))
 
 
 def money(value) -> Decimal:
@@ -92,18 +64,18 @@ def summary_chunks(session: Session, rows: Iterable[Row], month: Month) -> Itera
 
     writer.writerow(DAY_COLUMNS)
     total = Totals()
-    for day, line_type, totals in day_line_totals(rows):
-        writer.writerow((day, line_type, *totals.fields()))
+    for day, line_type, totals in totals_per_day(rows, key=lambda row: row.line_type):
+        writer.writerow((day.isoformat(), line_type, *fields(totals)))
         total.add(totals.calls, totals.seconds, totals.net, totals.vat, totals.gross)
         yield flush()
-    writer.writerow(("total", "", *total.fields()))
+    writer.writerow(("total", "", *fields(total)))
     writer.writerow(())
     writer.writerow(CUSTOMER_COLUMNS)
     total = Totals()
     for number, calls, seconds, net, vat, gross in customer_totals(session, month):
         totals = Totals()
         totals.add(calls, int(seconds or 0), money(net), money(vat), money(gross))
-        writer.writerow((number or "", *totals.fields()))
+        writer.writerow((number or "", *fields(totals)))
         total.add(totals.calls, totals.seconds, totals.net, totals.vat, totals.gross)
-    writer.writerow(("total", *total.fields()))
+    writer.writerow(("total", *fields(total)))
     yield flush()

@@ -10,6 +10,7 @@ classify (`unknown`) is priced as a fixed line (and its charge record flagged).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional, Sequence
@@ -32,6 +33,7 @@ DIGIT_PRICES = {0: "0.49", 1: "0.69", 2: "0.99", 3: "1.49", 4: "1.69", 5: "1.99"
 PREMIUM_PREFIX = "900"
 
 
+@functools.lru_cache(maxsize=256)  # a hotline is reached on few numbers: parse each once
 def price_digit(number: Optional[str]) -> Optional[int]:
     """The price digit of a German 0900 number (+49 900 D ...), None for any other number."""
     try:
