@@ -8,6 +8,7 @@ from typing import Mapping, Optional
 from flask import Flask
 from flask.cli import FlaskGroup
 
+import billing.cli
 import callflows
 import ivr.cli
 import ivr.db
@@ -32,6 +33,7 @@ def create_app(test_config: Optional[Mapping] = None) -> Flask:
     app.extensions["callflows"] = callflows.build_machine(app.config)
     webhooks.init_app(app)
     ivr.cli.init_app(app)
+    billing.cli.init_app(app)
     return app
 
 

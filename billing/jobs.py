@@ -1,43 +1,31 @@
-"""Billing jobs: rating a finished call into its one charge record."""
+"""Billing jobs: rating a finished call into its one charge record, rating again on news."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from billing.models import ChargeRecord
-from billing.rating import rate, tariff_of
-from ivr.calls import find_call
+from billing.records import Rater, record_of
+from billing.tariffs import tariff_table
 from ivr.db import new_session, utcnow
 from ivr.jobs import job_app
 from ivr.models import Call
 
+#: The job that rates a call; enqueued by the final status callback and by a late
+#: Enqueue action, safe to run any number of times.
+RATE_CALL = "billing.jobs.rate_call"
+
+
+def rater(session: Session) -> Rater:
+    """A rater with the current tariff table and the app's hotline number."""
+    return Rater(tariff_table(session), current_app.config["HOTLINE_NUMBER"], utcnow())
+
 
 def rate_call(call_sid: str) -> None:
-    """Rate the call once; running it again for a rated call changes nothing."""
+    """Rate the finished call, creating or replacing its record; unfinished calls wait."""
     with job_app(), new_session() as session:
         with session.begin():
-            call = find_call(session, call_sid)
+            call = session.scalar(select(Call).where(Call.call_sid == call_sid).with_for_update())
             if call is None or call.ended_at is None:
                 return
-            if session.scalar(select(ChargeRecord.id).where(ChargeRecord.call_id == call.id)):
-                return
-            record = charge_record(session, call)
-            try:
-                with session.begin_nested():
-                    session.add(record)
-            except IntegrityError:  # rated by another worker at the same moment
-                return
-
-
-def charge_record(session, call: Call) -> ChargeRecord:
-    """A new charge record for the call, rated by its tariff."""
-    tariff = tariff_of(session, call)
-    rating = rate(call, tariff)
-    return ChargeRecord(
-        call_id=call.id, tariff_id=tariff.id, tariff_name=tariff.name,
-        line_type=call.line_type if call.line_type in ("fixed", "mobile") else "fixed",
-        line_type_flagged=call.line_type not in ("fixed", "mobile"),
-        billable_seconds=rating.billable_seconds, billed_units=rating.billed_units,
-        price_per_minute=rating.price_per_minute, net=rating.net, vat=rating.vat,
-        gross=rating.gross, zero_reason=rating.zero_reason, rated_at=utcnow(),
-    )
+            rater(session).record(session, call, record_of(session, call), cause="call changed after rating")

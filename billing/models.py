@@ -1,4 +1,4 @@
-"""Billing tables: tariffs with validity dates."""
+"""Billing tables: tariffs with validity dates, charge records and their change audit."""
 from __future__ import annotations
 
 import datetime as dt
@@ -40,6 +40,29 @@ class ChargeRecord(Base):
     tariff_name: Mapped[Optional[str]] = mapped_column(String(64))
     line_type: Mapped[str] = mapped_column(String(16))
     line_type_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    billable_seconds: Mapped[int] = mapped_column(Integer)
+    billed_units: Mapped[int] = mapped_column(Integer)
+    price_per_minute: Mapped[Decimal] = mapped_column(Money)
+    net: Mapped[Decimal] = mapped_column(Money)
+    vat: Mapped[Decimal] = mapped_column(Money)
+    gross: Mapped[Decimal] = mapped_column(Money)
+    zero_reason: Mapped[Optional[str]] = mapped_column(String(120))
+    rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ChargeRecordChange(Base):
+    """The amounts a charge record had before a re-rating replaced them, and why."""
+
+    __tablename__ = "charge_record_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charge_record_id: Mapped[int] = mapped_column(ForeignKey("charge_records.id"), index=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    cause: Mapped[str] = mapped_column(String(64))
+    tariff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tariffs.id"))
+    tariff_name: Mapped[Optional[str]] = mapped_column(String(64))
+    line_type: Mapped[str] = mapped_column(String(16))
+    line_type_flagged: Mapped[bool] = mapped_column(Boolean)
     billable_seconds: Mapped[int] = mapped_column(Integer)
     billed_units: Mapped[int] = mapped_column(Integer)
     price_per_minute: Mapped[Decimal] = mapped_column(Money)

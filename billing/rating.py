@@ -4,6 +4,14 @@ billable seconds = call end - charging start - time in the queue, at most 60 min
 rounded up to the tariff's steps; gross = price per minute x billed minutes, half-up to
 the cent (capped per call if the tariff says so); net and VAT split from the gross.
 A call that broke a rule, or never reached charging, is rated 0,00 EUR with the reason.
+
+Queue time comes from one source, Twilio's `QueueTime` of the Enqueue action, summed over
+the call's stints in the queue. A stint that no action has closed yet when the call is
+rated (a caller bridged to an agent: Twilio sends the action only after the agent's call
+ended) counts from entering the queue to the call's end: the caller is never charged for
+time that may have been queue time. When the action arrives later, the call is rated again
+and its record replaced, so the final record is the same in whatever order the status
+callback, the Enqueue action and the rating jobs come.
 """
 from __future__ import annotations
 
@@ -14,8 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 from billing.models import Tariff
-from billing.tariffs import tariff_for
 from ivr.models import Call
+from ivr.queue import has_left
 
 CENT = Decimal("0.01")
 MAX_BILLABLE_SECONDS = 60 * 60  # § 113: cut off after 60 minutes
@@ -36,12 +44,9 @@ class Rating:
 
 
 def queue_seconds(call: Call, end: dt.datetime) -> int:
-    """Seconds the caller spent in the queue, an unfinished stint counting until the end."""
+    """Seconds the caller spent in the queue, an unclosed stint counting until the end."""
     seconds = call.queue_seconds or 0
-    still_queued = call.enqueued_at is not None and (
-        call.left_queue_at is None or call.left_queue_at < call.enqueued_at
-    )
-    if still_queued:
+    if call.enqueued_at is not None and not has_left(call):
         seconds += max(0, math.ceil((end - call.enqueued_at).total_seconds()))
     return seconds
 
@@ -50,10 +55,10 @@ def zero_reason(call: Call) -> Optional[str]:
     """Why the call costs nothing, or None when it is charged."""
     if call.status != "completed" or call.ended_at is None:
         return f"call not completed ({call.status})"
-    if call.announced_at is None:
-        return "§ 116: no price announcement before charging"
     if call.charging_started_at is None:
         return "hung up during the price announcement"
+    if call.announced_at is None or call.announced_at > call.charging_started_at:
+        return "§ 116: no price announcement before charging"
     if call.enqueued_at is not None and call.queue_free_announced_at is None \
             and queue_seconds(call, call.ended_at) > 0:
         return "§ 116: queue time not announced as free"
@@ -85,7 +90,3 @@ def rate(call: Call, tariff: Tariff) -> Rating:
     return Rating(billable, units, price, net, gross - net, gross,
                   None if billable else "no billable time")
 
-
-def tariff_of(session, call: Call) -> Tariff:
-    """The tariff in force when the call started, for its line type."""
-    return tariff_for(session, call.line_type, call.started_at)

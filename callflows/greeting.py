@@ -11,11 +11,10 @@ A key pressed before the pause is over never shortens it: charging starts after 
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-import dataclasses
-
-from billing.tariffs import announced_prices
+from billing.tariffs import announced_prices, call_price_digit
 from callflows import menu
 from callflows.engine import Outcome, State, Turn
 from callflows.language import LANGUAGE_KEY, other_language, switch_language
@@ -26,7 +25,8 @@ from prompts import spoken_price
 def announcement(turn: Turn) -> list[Line]:
     """Welcome and prices from the tariff table, not interruptible, then the language offer."""
     language = turn.call.language
-    fixed, mobile = announced_prices(turn.session, turn.now)
+    digit = call_price_digit(turn.call.called, turn.settings["HOTLINE_NUMBER"])
+    fixed, mobile = announced_prices(turn.session, turn.now, digit)
     pause = turn.settings["CHARGING_PAUSE_SECONDS"]
     if fixed == mobile:
         price = Line("greeting.price_all_networks",

@@ -23,7 +23,7 @@ from typing import Optional
 
 from callflows.engine import HANGUP, QUEUE, Outcome, State, Turn
 from callflows.script import Line, Music, Pause, Say, Script
-from ivr.queue import expected_wait_seconds
+from ivr.queue import expected_wait_seconds, has_left
 
 RESULT_LEADS_TO = {
     "bridged": Outcome("goodbye", event="bridged"),
@@ -77,8 +77,15 @@ def waiting(turn: Turn, position: int) -> Script:
 
 
 def left(turn: Turn, result: str, queue_seconds: int) -> Optional[Outcome]:
-    """Record how the caller left the queue; where the call goes on, None if elsewhere."""
+    """Record how the caller left the queue; where the call goes on, None if elsewhere.
+
+    The same action again (a retried request) counts the stint's queue time once and
+    repeats where the call went.
+    """
     call = turn.call
+    if has_left(call):
+        turn.record("queue_left_again", result=result)
+        return None if call.queue_result in ELSEWHERE else Outcome(call.state, event="repeat")
     call.left_queue_at = turn.now
     call.queue_result = result
     call.queue_seconds = (call.queue_seconds or 0) + queue_seconds

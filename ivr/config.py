@@ -18,6 +18,13 @@ ENVIRONMENT_KEYS = (
     "HOLD_MUSIC_URL",
     "SAY_VOICE_DE",
     "SAY_VOICE_EN",
+    "HOTLINE_NUMBER",
+    "DATEV_CONSULTANT_NUMBER",
+    "DATEV_CLIENT_NUMBER",
+    "DATEV_ACCOUNT_LENGTH",
+    "DATEV_REVENUE_ACCOUNT",
+    "DATEV_TAX_ACCOUNT",
+    "DATEV_CLEARING_ACCOUNT",
 )
 
 DEFAULTS = {
@@ -40,6 +47,13 @@ DEFAULTS = {
     "MAX_TRIES": 3,
     "QUEUE_ANNOUNCE_INTERVAL_SECONDS": 30,
     "QUEUE_DEFAULT_SECONDS_PER_POSITION": 120,
+    "HOTLINE_NUMBER": "+499001410520",  # the 0900 number; its price digit picks a tariff
+    "DATEV_CONSULTANT_NUMBER": "1001",  # Beraternummer
+    "DATEV_CLIENT_NUMBER": "1",  # Mandantennummer
+    "DATEV_ACCOUNT_LENGTH": "4",  # Sachkontenlänge
+    "DATEV_REVENUE_ACCOUNT": "8200",  # net revenue; not an automatic VAT account
+    "DATEV_TAX_ACCOUNT": "1776",  # VAT (Umsatzsteuer 19 %)
+    "DATEV_CLEARING_ACCOUNT": "1360",  # what the carrier owes until it pays out
 }
 
 DEV_TOKEN_FILE = "dev-twilio-auth-token"

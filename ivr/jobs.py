@@ -1,7 +1,8 @@
-"""Background jobs: on rq when REDIS_URL is set, otherwise run inline, after the request."""
+"""Background jobs: on rq when REDIS_URL is set, otherwise run inline; scheduled jobs on rq."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import importlib
 import logging
 from typing import Iterator, Optional
@@ -43,6 +44,24 @@ def run_inline(function: str, *args: object) -> None:
     """Import `package.module.function` and call it."""
     module, _, name = function.rpartition(".")
     getattr(importlib.import_module(module), name)(*args)
+
+
+def schedule(at: dt.datetime, function: str, *args: object, job_id: Optional[str] = None) -> bool:
+    """Run `package.module.function(*args)` at a moment, on rq; False without Redis.
+
+    rq runs scheduled jobs only on a worker started with `--with-scheduler`. Without Redis
+    nothing is scheduled, nor when Redis refuses the job: a periodic command must then do the
+    work (see `hotline billing cutoff`).
+    """
+    queue: Optional[Queue] = current_app.extensions.get("rq.queue")
+    if queue is None:
+        return False
+    try:
+        queue.enqueue_at(at, function, *args, job_id=job_id)
+    except RedisError as exc:
+        log.warning("Redis refused scheduled job %s (%s)", job_id or function, exc)
+        return False
+    return True
 
 
 @contextlib.contextmanager

@@ -14,6 +14,13 @@ RECENT = dt.timedelta(hours=1)
 ANSWERED_RESULTS = ("bridged", "bridging-in-process", "redirected")
 
 
+def has_left(call: Call) -> bool:
+    """Whether the Enqueue action already closed the call's latest stint in the queue."""
+    return call.left_queue_at is not None and (
+        call.enqueued_at is None or call.left_queue_at >= call.enqueued_at
+    )
+
+
 def waiting_ahead(session: Session, call: Call) -> int:
     """How many callers entered the queue before this one and are still in it."""
     return session.scalar(

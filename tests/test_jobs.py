@@ -40,3 +40,4 @@ def test_a_job_redis_cannot_take_runs_inline_instead(app, twilio, session, caplo
     assert response.status_code == 204
     assert session.scalar(select(func.count(ChargeRecord.id))) == 1
     assert f"Redis refused job rate-{twilio.call_sid}" in caplog.text
+    assert f"Redis refused scheduled job cutoff-{twilio.call_sid}" in caplog.text

@@ -93,3 +93,17 @@ def test_a_queue_that_cannot_take_the_caller_leads_back_to_the_menu(queued, resu
     text = spoken(root)
     assert text[0] == "Leider können wir Sie gerade nicht in die Warteschlange aufnehmen."
     assert root.find("Gather").get("action") == "/twilio/step?state=menu"
+
+
+def test_a_repeated_enqueue_action_counts_the_queue_time_once_and_repeats_the_answer(queued, session):
+    first = queued.twiml("/twilio/queue/left", QueueResult="queue-full", QueueTime="15")
+    again = queued.twiml("/twilio/queue/left", QueueResult="queue-full", QueueTime="15")
+    assert first.find("Gather").get("action") == again.find("Gather").get("action") \
+        == "/twilio/step?state=menu"
+    assert find_call(session, queued.call_sid).queue_seconds == 15
+
+
+def test_a_repeated_action_after_a_redirect_is_left_to_the_redirect_too(queued, session):
+    queued.twiml("/twilio/queue/left", QueueResult="redirected", QueueTime="12")
+    assert verbs(queued.twiml("/twilio/queue/left", QueueResult="redirected", QueueTime="12")) == []
+    assert find_call(session, queued.call_sid).queue_seconds == 12

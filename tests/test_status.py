@@ -1,7 +1,11 @@
 """Status callbacks: stored, idempotent, order-proof, and a final one starts the rating."""
+import datetime as dt
+import email.utils
+from decimal import Decimal
+
 from sqlalchemy import func, select
 
-from billing.models import ChargeRecord
+from billing.models import ChargeRecord, ChargeRecordChange
 from ivr.calls import find_call
 from ivr.models import StatusCallback
 
@@ -56,3 +60,32 @@ def test_status_callback_without_call_sid_is_a_400_with_reason(twilio):
     response = twilio.post("/twilio/status", CallSid=..., CallStatus="completed")
     assert response.status_code == 400
     assert "CallSid" in response.get_data(as_text=True)
+
+
+def test_a_caller_who_hung_up_during_the_announcement_pays_nothing(twilio, session):
+    twilio.start()
+    twilio.post("/twilio/status", CallStatus="completed", CallDuration="12")
+    record = session.scalar(select(ChargeRecord))
+    assert (record.billable_seconds, record.gross, record.zero_reason) == \
+        (0, 0, "hung up during the price announcement")
+
+
+def test_queue_time_of_an_agent_call_reported_after_the_end_is_not_charged(twilio, session):
+    twilio.to_menu()
+    twilio.keys("menu", "1")
+    twilio.keys("support_number", "*")
+    twilio.twiml("/twilio/queue/wait", QueuePosition="1")
+    call = find_call(session, twilio.call_sid)
+    ended = call.charging_started_at.replace(microsecond=0) + dt.timedelta(seconds=400)
+    twilio.post("/twilio/status", CallStatus="completed", CallDuration="430",
+                Timestamp=email.utils.format_datetime(ended))
+    session.expire_all()
+    # rated while the queue might have lasted until the end: only the moment before it counts
+    assert session.scalar(select(ChargeRecord)).billable_seconds <= 1
+    twilio.twiml("/twilio/queue/left", QueueResult="bridged", QueueTime="339")
+    session.expire_all()
+    record = session.scalar(select(ChargeRecord))
+    assert (record.billable_seconds, record.billed_units, record.gross) == (61, 2, Decimal("0.90"))
+    change = session.scalar(select(ChargeRecordChange))
+    assert (change.charge_record_id, change.cause) == (record.id, "call changed after rating")
+    assert change.billable_seconds <= 1

@@ -15,6 +15,8 @@ import functools
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
+from billing.cutoff import schedule_cut_off
+from billing.jobs import RATE_CALL
 from callflows import FIRST_STATE
 from callflows import queue as queue_flow
 from callflows.engine import Turn, keypad_input
@@ -28,7 +30,10 @@ from webhooks.twiml import render
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 
-RATING_JOB = "billing.jobs.rate_call"
+
+def rate_later(call_sid: str) -> None:
+    """Start the rating job of a finished call (one job id per call)."""
+    jobs.enqueue(RATE_CALL, call_sid, job_id=f"rate-{call_sid}")
 
 
 #: The longest parameter value kept; Twilio's own values are far shorter.
@@ -81,11 +86,14 @@ def call_webhook(view):
 @bp.post("/voice")
 @call_webhook
 def incoming():
-    """A new call: the greeting. A repeated request for a known call repeats its state."""
+    """A new call: the greeting and its 60-minute cut-off. A repeated request repeats its state."""
     turn, created = call_turn()
     machine = current_app.extensions["callflows"]
     name = FIRST_STATE if created else turn.call.state
-    return answer(turn, machine.enter(turn, name, event="incoming" if created else "repeat"))
+    response = answer(turn, machine.enter(turn, name, event="incoming" if created else "repeat"))
+    if created:
+        schedule_cut_off(turn.call)
+    return response
 
 
 @bp.post("/step")
@@ -123,7 +131,11 @@ def queue_wait():
 @bp.post("/queue/left")
 @call_webhook
 def queue_left():
-    """The Enqueue action: how the caller left the queue, and what follows."""
+    """The Enqueue action: how the caller left the queue, and what follows.
+
+    For a call that already ended (a caller bridged to an agent), the queue time it brings
+    changes the rating: the call is rated again.
+    """
     turn, _ = call_turn()
     result = (params().get("QueueResult") or "unknown")[:32]
     try:
@@ -131,10 +143,13 @@ def queue_left():
     except ValueError:
         seconds = 0
     outcome = queue_flow.left(turn, result, seconds)
-    if outcome is None:
-        return answer(turn, [])
     machine = current_app.extensions["callflows"]
-    return answer(turn, machine.enter(turn, outcome.to, outcome.say, event=outcome.event))
+    script = [] if outcome is None else machine.enter(turn, outcome.to, outcome.say,
+                                                      event=outcome.event)
+    response = answer(turn, script)
+    if turn.call.ended_at is not None:
+        rate_later(turn.call.call_sid)
+    return response
 
 
 @bp.post("/status")
@@ -148,5 +163,5 @@ def status():
                                        current_app.config["DEFAULT_LANGUAGE"])
     session.commit()
     if became_final:
-        jobs.enqueue(RATING_JOB, call.call_sid, job_id=f"rate-{call.call_sid}")
+        rate_later(call.call_sid)
     return Response(status=204)

@@ -1,0 +1,49 @@
+"""Rating the finished calls of a month in batches: catching up and re-rating.
+
+`hotline billing rate --month` rates the month's finished calls that have no record yet
+(a job that was lost, a database restored); `hotline billing rerate --month` rates every
+finished call of the month again after a tariff fix, replacing records whose values change
+and keeping their old values in the audit. Both run batch by batch, one transaction each,
+so a month of a million calls never sits in memory and an interrupted run can be repeated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from billing.models import ChargeRecord
+from billing.months import Month
+from billing.records import Rater
+from ivr.models import Call
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one batch did: calls rated, records created or changed, the last call's id."""
+
+    calls: int
+    written: int
+    last_call_id: int
+
+
+def rate_batch(session: Session, rater: Rater, month: Month, after_call_id: int,
+               only_unrated: bool, cause: str) -> Batch:
+    """Rate the month's next finished calls after `after_call_id` (by id)."""
+    query = (select(Call)
+             .where(Call.started_at >= month.start, Call.started_at < month.end,
+                    Call.ended_at.is_not(None), Call.id > after_call_id)
+             .order_by(Call.id).limit(BATCH_SIZE))
+    if only_unrated:
+        query = query.where(~exists().where(ChargeRecord.call_id == Call.id))
+    calls = list(session.scalars(query))
+    if not calls:
+        return Batch(0, 0, after_call_id)
+    records = {record.call_id: record for record in session.scalars(
+        select(ChargeRecord).where(ChargeRecord.call_id.in_([call.id for call in calls])))}
+    written = sum(rater.record(session, call, records.get(call.id), cause, savepoint=False)
+                  for call in calls)
+    return Batch(len(calls), written, calls[-1].id)
