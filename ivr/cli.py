@@ -7,7 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from ivr import customers, notices, schema
+from ivr import customers, intake_cli, notices, schema
 from ivr.db import new_session, utcnow
 from ivr.simulator import SimulatedCall
 
@@ -93,5 +93,5 @@ def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (db_cli, customers_cli, notices_cli, call):
+    for command in (db_cli, customers_cli, notices_cli, call, *intake_cli.COMMANDS):
         app.cli.add_command(command)

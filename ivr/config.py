@@ -18,6 +18,12 @@ ENVIRONMENT_KEYS = (
     "HOLD_MUSIC_URL",
     "SAY_VOICE_DE",
     "SAY_VOICE_EN",
+    "SMTP_URL",
+    "SUPPORT_ADDRESS",
+    "INTAKE_TOKEN",
+    "CUSTOMER_INTERFACE_SECRET",
+    "FAX_WEBHOOK_SECRET",
+    "TELNYX_PUBLIC_KEY",
 )
 
 DEFAULTS = {
@@ -40,6 +46,20 @@ DEFAULTS = {
     "MAX_TRIES": 3,
     "QUEUE_ANNOUNCE_INTERVAL_SECONDS": 30,
     "QUEUE_DEFAULT_SECONDS_PER_POSITION": 120,
+    # Email and fax intake
+    "SMTP_URL": "smtp://127.0.0.1:25",  # smtp://[user:password@]host[:port], smtps://, smtp+starttls://
+    "SUPPORT_ADDRESS": "support@candan.eu",  # the intake's own address, sender of receipts
+    "INTAKE_TOKEN": None,  # None: the raw-mail endpoint refuses every request
+    "CUSTOMER_INTERFACE_SECRET": None,  # None: the customer-interface endpoint refuses all
+    "FAX_WEBHOOK_SECRET": None,  # None: the fax webhook refuses every request
+    "TELNYX_PUBLIC_KEY": None,  # base64 Ed25519 key; None: the Telnyx webhook refuses all
+    "SIGNATURE_MAX_AGE_SECONDS": 300,
+    "INTAKE_MAX_BYTES": 30 * 1024 * 1024,
+    "TICKET_DUE_HOURS": 24,
+    "OUTAGE_DUE_HOURS": 2,
+    "RECEIPT_DEADLINE_MINUTES": 60,
+    "RECEIPTS_PER_SENDER_PER_HOUR": 3,
+    "MAIL_RETRY_SECONDS": (15, 60, 180, 300, 600),
 }
 
 DEV_TOKEN_FILE = "dev-twilio-auth-token"

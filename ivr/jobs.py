@@ -4,11 +4,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +23,26 @@ def init_app(app: Flask) -> None:
         app.extensions["rq.queue"] = Queue(QUEUE_NAME, connection=Redis.from_url(url))
 
 
-def enqueue(function: str, *args: object, job_id: Optional[str] = None) -> None:
-    """Run `package.module.function(*args)` as a job: on rq, or inline without Redis."""
+def enqueue(function: str, *args: object, job_id: Optional[str] = None,
+            retry_seconds: Sequence[int] = ()) -> None:
+    """Run `package.module.function(*args)` as a job: on rq, or inline without Redis.
+
+    With `retry_seconds`, rq runs a failed job again after each of these waits. Inline,
+    such a job's failure is logged and not raised: the job has recorded it, and the
+    check that watches its work picks it up again.
+    """
     queue: Optional[Queue] = current_app.extensions.get("rq.queue")
     if queue is not None:
-        queue.enqueue(function, *args, job_id=job_id)
+        retry = Retry(max=len(retry_seconds), interval=list(retry_seconds)) if retry_seconds else None
+        queue.enqueue(function, *args, job_id=job_id, retry=retry)
         return
     module, _, name = function.rpartition(".")
-    getattr(importlib.import_module(module), name)(*args)
+    try:
+        getattr(importlib.import_module(module), name)(*args)
+    except Exception:
+        if not retry_seconds:
+            raise
+        log.exception("job %s%r failed; it is left for the next check", function, args)
 
 
 @contextlib.contextmanager

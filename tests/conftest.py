@@ -175,3 +175,14 @@ def twilio_api(app):
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback; the app sends its mail there. Yields its mailbox."""
+    from tests.smtp_sink import start_smtp
+
+    controller, mailbox, url = start_smtp()
+    app.config["SMTP_URL"] = url
+    yield mailbox
+    controller.stop()
