@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from ivr import intake
@@ -26,13 +26,14 @@ tickets_cli = AppGroup("tickets", help="Tickets from email and fax.")
 
 
 @click.command("mail-gate")
+@with_appcontext
 def mail_gate() -> None:
     """Take one raw RFC 5322 message on stdin (for the MTA's pipe).
 
     Exit 0: stored (and read into a ticket, or kept for another try). Exit 75: it could not
     be stored, the MTA should try again later. Exit 65: the input was empty.
     """
-    raw = click.get_binary_stream("stdin").read()
+    raw = sys.stdin.buffer.read()
     if not raw.strip():
         click.echo("mail-gate: empty message", err=True)
         sys.exit(EX_DATAERR)

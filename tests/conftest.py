@@ -186,3 +186,13 @@ def smtp(app):
     app.config["SMTP_URL"] = url
     yield mailbox
     controller.stop()
+
+
+@pytest.fixture
+def smtp_url():
+    """A real SMTP server on loopback for a process of its own: (SMTP_URL, mailbox)."""
+    from tests.smtp_sink import start_smtp
+
+    controller, mailbox, url = start_smtp()
+    yield url, mailbox
+    controller.stop()
