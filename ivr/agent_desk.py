@@ -12,7 +12,7 @@ from typing import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ivr.exceptions import BadIntakeRequest, TicketClosed
+from ivr.exceptions import ReplyNotPossible, TicketClosed
 from ivr.mail_compose import compose
 from ivr.models import OutgoingMail, Ticket, TicketMessage
 from ivr.outbox import queue_mail
@@ -58,9 +58,9 @@ def reply_to_ticket(session: Session, ticket: Ticket, *, agent: str, text: str,
     if ticket.status == "closed":
         raise TicketClosed(f"ticket {ticket.number} is closed")
     if not text.strip():
-        raise BadIntakeRequest("a reply needs a text")
+        raise ReplyNotPossible("a reply needs a text")
     if not ticket.contact_address or "@" not in ticket.contact_address:
-        raise BadIntakeRequest(f"ticket {ticket.number} has no email address to reply to")
+        raise ReplyNotPossible(f"ticket {ticket.number} has no email address to reply to")
     messages = list(session.scalars(select(TicketMessage).where(
         TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.id)))
     thread = [m.message_id for m in messages if m.message_id]

@@ -27,3 +27,7 @@ class TicketNotFound(HotlineError):
 
 class TicketClosed(HotlineError):
     """The ticket is closed; reopen it by a new message before replying."""
+
+
+class ReplyNotPossible(HotlineError):
+    """A reply cannot be sent: no text, or the ticket has no email address."""

@@ -89,12 +89,12 @@ def receipt_text(ticket: Ticket, identity: Identity, settings: Mapping) -> str:
         f"We will answer within {hours} hours.",
     ]
     if ticket.customer is None:
-        if identity.web_number:
-            lines += ["", f"Sie haben uns die Webnummer {identity.web_number} genannt. Bitte nennen "
-                      "Sie uns Ihre Kundennummer, nicht die Webnummer,"]
-        elif identity.named_number:
+        if identity.named_number:
             lines += ["", f"Die Kundennummer {identity.named_number} kennen wir nicht. Bitte prüfen "
                       "Sie Ihre Kundennummer und nennen Sie sie uns,"]
+        elif identity.web_number:
+            lines += ["", f"Sie haben uns die Webnummer {identity.web_number} genannt. Bitte nennen "
+                      "Sie uns Ihre Kundennummer, nicht die Webnummer,"]
         else:
             lines += ["", "Bitte nennen Sie uns Ihre Kundennummer (nicht nur die Webnummer webNNN),"]
         lines += ["damit wir Ihre Anfrage schnell beantworten können: antworten Sie auf diese",
