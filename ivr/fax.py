@@ -41,7 +41,7 @@ def fax_subject(sender: Optional[str], pages: Optional[int], problem: Optional[s
 
 def take_fax(session: Session, item: IntakeItem, data: bytes, settings: Mapping, *,
              sender: Optional[str], recipient: Optional[str],
-             declared_pages: Optional[int]) -> Ticket:
+             declared_pages: Optional[int]) -> tuple[Ticket, FaxDocument]:
     """Store the document of a stored fax item, read it, and open its ticket."""
     info = read_document(data)
     sender = clean_text(sender or "").strip()[:MAX_NUMBER] or None
@@ -68,7 +68,7 @@ def take_fax(session: Session, item: IntakeItem, data: bytes, settings: Mapping,
                 intake_item=item)
     document.ticket_id = ticket.id
     item.status, item.ticket_id = "ticketed", ticket.id
-    return ticket
+    return ticket, document
 
 
 def page_count(value: object) -> Optional[int]:

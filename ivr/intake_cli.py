@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ivr import intake
 from ivr.agent_desk import tickets_by_deadline
 from ivr.db import new_session, utcnow
-from ivr.mail_intake import receive_mail
+from ivr.mail_intake import process_item, receive_mail
 from ivr.outbox import send_pending
 from ivr.receipts import late_receipts, unsent_receipt_ids
 
@@ -73,6 +73,23 @@ def receipts_check(resend: bool) -> None:
         sys.exit(1)
 
 
+@click.command("mail-reread")
+@click.argument("item_ids", nargs=-1, type=int, required=True)
+def mail_reread(item_ids: tuple[int, ...]) -> None:
+    """Read stored mail again that could not be read (ids from `hotline receipts check`)."""
+    failed = 0
+    with new_session() as session:
+        for item_id in item_ids:
+            taken = process_item(session, item_id, current_app.config)
+            if taken.error:
+                failed += 1
+                click.echo(f"item {item_id}: {taken.error}", err=True)
+            else:
+                click.echo(f"item {item_id}: ticket {taken.ticket_number}")
+    if failed:
+        sys.exit(1)
+
+
 @tickets_cli.command("list")
 def tickets_list() -> None:
     """The tickets not closed, by deadline."""
@@ -83,4 +100,4 @@ def tickets_list() -> None:
                        f"{ticket.status}\t{ticket.channel}\t{customer}\t{ticket.subject}")
 
 
-COMMANDS = (mail_gate, receipts_cli, tickets_cli)
+COMMANDS = (mail_gate, mail_reread, receipts_cli, tickets_cli)

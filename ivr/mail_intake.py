@@ -14,7 +14,8 @@ from ivr.identify import identify
 from ivr.mail_parse import parse_mail
 from ivr.models import IntakeItem, OutgoingMail, Ticket
 from ivr.outbox import send_pending
-from ivr.receipts import Request, plan_receipt, receipt_address, why_no_receipt
+from ivr.receipts import (Request, plan_receipt, receipt_address, why_automatic,
+                          why_no_receipt)
 from ivr.tickets import add_message, customer_wrote, open_ticket, ticket_of_thread
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def take_mail(session: Session, item: IntakeItem, settings: Mapping) -> tuple[Ti
                              received_at=now, settings=settings, customer=identity.customer,
                              web_number=identity.web_number,
                              contact_address=mail.reply_address, contact_name=mail.sender_name)
-    else:
+    elif why_automatic(mail) is None:  # an out-of-office note does not reopen a ticket
         customer_wrote(ticket, mail.text, now, settings)
         if ticket.customer is None and identity.customer is not None:
             ticket.customer = identity.customer
@@ -76,15 +77,21 @@ def receive_mail(raw: bytes, source: str, settings: Mapping) -> Taken:
 
 
 def process_item(session: Session, item_id: int, settings: Mapping) -> Taken:
-    """Read one stored mail into its ticket in a transaction of its own."""
+    """Read one stored mail into its ticket in a transaction of its own; a mail already
+    read is left as it is."""
     try:
         with session.begin():
             item = session.get(IntakeItem, item_id)
+            if item is None or item.channel != "email" or item.status == "ticketed":
+                return Taken(item_id, None, False, error="not an unread stored mail")
             ticket, new, receipt = take_mail(session, item, settings)
     except Exception as exc:  # the raw mail is stored: record why it was not read
         log.exception("stored mail %s could not be read into a ticket", item_id)
-        with session.begin():
-            intake.mark_failed(session, item_id, exc)
+        try:
+            with session.begin():
+                intake.mark_failed(session, item_id, exc)
+        except Exception:  # the database went away: the item stays `received`, the check sees it
+            log.exception("stored mail %s could not be marked as failed", item_id)
         return Taken(item_id, None, False, error=str(exc))
     send_pending([receipt.id] if receipt is not None and receipt.status == "pending" else [])
     return Taken(item_id, ticket.number, new, receipt=receipt.status if receipt else None)

@@ -23,6 +23,21 @@ DAEMON_NAMES = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotrepl
 
 def why_no_receipt(mail: ParsedMail, settings: Mapping) -> Optional[str]:
     """Why this mail gets no receipt (RFC 3834 and our own address), or None if it gets one."""
+    automatic = why_automatic(mail)
+    if automatic is not None:
+        return automatic
+    address = receipt_address(mail)
+    if address is None:
+        return "no sender address"
+    if address.partition("@")[0] in DAEMON_NAMES:
+        return f"sender {address} is a mail system"
+    if address == settings["SUPPORT_ADDRESS"].lower():
+        return "sent from our own address"
+    return None
+
+
+def why_automatic(mail: ParsedMail) -> Optional[str]:
+    """The header that marks the mail as sent by a machine or a list (RFC 3834), if any."""
     auto_submitted = mail.header("Auto-Submitted").strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         return f"Auto-Submitted: {auto_submitted[:40]}"
@@ -38,13 +53,6 @@ def why_no_receipt(mail: ParsedMail, settings: Mapping) -> Optional[str]:
         return "delivery report"
     if mail.header("X-Auto-Response-Suppress").strip().lower() in ("all", "autoreply", "oof"):
         return "X-Auto-Response-Suppress"
-    address = receipt_address(mail)
-    if address is None:
-        return "no sender address"
-    if address.partition("@")[0] in DAEMON_NAMES:
-        return f"sender {address} is a mail system"
-    if address == settings["SUPPORT_ADDRESS"].lower():
-        return "sent from our own address"
     return None
 
 

@@ -3,7 +3,6 @@ mail with the ticket number in the subject, closing, and reopening by a new mess
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
 
 from ivr.agent_desk import (close_ticket, overdue_tickets, reply_to_ticket, ticket_with_messages,
                             tickets_by_deadline)
@@ -102,7 +101,17 @@ def test_a_fax_ticket_cannot_be_answered_by_mail(app, session):
     item = IntakeItem(channel="fax", source="test", raw=b"", received_at=utcnow(), meta={})
     session.add(item)
     session.flush()
-    found = take_fax(session, item, tiff(1), app.config, sender="+4923811234567",
+    found, _document = take_fax(session, item, tiff(1), app.config, sender="+4923811234567",
                      recipient=None, declared_pages=None)
     with pytest.raises(ReplyNotPossible, match="has no email address"):
         reply_to_ticket(session, found, agent="Anna", text="x", now=utcnow(), settings=app.config)
+
+
+def test_an_out_of_office_answer_to_a_reply_joins_the_ticket_but_does_not_reopen_it(app, session, smtp):
+    number = take(app, mails.plain("otto@example.net", "Frage", "Hallo", "<o-1@example.net>")).ticket_number
+    reply = send_reply(app, session, number)
+    away = mails.OUT_OF_OFFICE.replace(b"Message-ID: <ooo-1@example.com>",
+                                       f"In-Reply-To: {reply.message.message_id}".encode())
+    assert take(app, away).ticket_number == number
+    found = ticket(session, number)
+    assert found.status == "answered" and len(found.messages) == 3

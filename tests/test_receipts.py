@@ -113,3 +113,17 @@ def test_the_check_reports_stored_mail_that_was_not_read(app, session, smtp, run
     assert result.exit_code == 1
     assert f"unread email\titem {taken.item_id}\t" in result.output
     assert "ZeroDivisionError" in result.output
+
+
+def test_stored_mail_that_failed_is_read_again_by_command(app, session, smtp, runner, monkeypatch):
+    from ivr import mail_intake
+
+    real = mail_intake.take_mail
+    monkeypatch.setattr(mail_intake, "take_mail", lambda *_: 1 / 0)
+    taken = take(app, mails.HTML_ONLY)
+    monkeypatch.setattr(mail_intake, "take_mail", real)
+    result = runner.invoke(args=["mail-reread", str(taken.item_id)])
+    assert (result.exit_code, result.output.strip()) == (0, f"item {taken.item_id}: ticket T-000001")
+    assert len(smtp.received) == 1
+    again = runner.invoke(args=["mail-reread", str(taken.item_id)])
+    assert again.exit_code == 1 and "not an unread stored mail" in again.output

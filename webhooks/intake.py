@@ -136,12 +136,12 @@ def fax_received(body: bytes):
         upload = request.files.get("document")
         data = upload.read() if upload is not None else b""
         with session.begin():
-            ticket = fax.take_fax(session, session.get(IntakeItem, item_id), data,
-                                  current_app.config, sender=request.form.get("from"),
-                                  recipient=request.form.get("to"),
-                                  declared_pages=fax.page_count(request.form.get("pages")))
-            readable = ticket.messages[0].body.startswith("Fax mit")
-    return jsonify(item=item_id, ticket=ticket.number, readable=readable), 201
+            ticket, document = fax.take_fax(
+                session, session.get(IntakeItem, item_id), data, current_app.config,
+                sender=request.form.get("from"), recipient=request.form.get("to"),
+                declared_pages=fax.page_count(request.form.get("pages")))
+    return jsonify(item=item_id, ticket=ticket.number, readable=document.problem is None,
+                   problem=document.problem), 201
 
 
 @bp.post("/telnyx/fax")
