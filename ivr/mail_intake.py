@@ -6,13 +6,14 @@ import logging
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr import intake
 from ivr.db import new_session, utcnow
 from ivr.identify import identify
 from ivr.mail_parse import parse_mail
-from ivr.models import IntakeItem, OutgoingMail, Ticket
+from ivr.models import IntakeItem, OutgoingMail, Ticket, TicketMessage
 from ivr.outbox import send_pending
 from ivr.receipts import (Request, plan_receipt, receipt_address, why_automatic,
                           why_no_receipt)
@@ -38,6 +39,10 @@ def take_mail(session: Session, item: IntakeItem, settings: Mapping) -> tuple[Ti
     Returns the ticket, whether it is new, and the new ticket's receipt row."""
     mail = parse_mail(item.raw)
     now = item.received_at
+    earlier = already_taken(session, mail.message_id)
+    if earlier is not None:  # the same mail delivered again (an MTA's retry, a second alias)
+        item.status, item.ticket_id, item.error = "duplicate", earlier.id, None
+        return earlier, False, None
     thread_ids = [*mail.in_reply_to, *reversed(mail.references)]
     ticket = ticket_of_thread(session, mail.subject, thread_ids)
     new = ticket is None
@@ -63,6 +68,15 @@ def take_mail(session: Session, item: IntakeItem, settings: Mapping) -> tuple[Ti
     return ticket, new, receipt
 
 
+def already_taken(session: Session, message_id: Optional[str]) -> Optional[Ticket]:
+    """The ticket that already holds the incoming mail with this Message-ID, if any."""
+    if not message_id:
+        return None
+    ticket_id = session.scalar(select(TicketMessage.ticket_id).where(
+        TicketMessage.message_id == message_id, TicketMessage.direction == "in").limit(1))
+    return session.get(Ticket, ticket_id) if ticket_id is not None else None
+
+
 def receive_mail(raw: bytes, source: str, settings: Mapping) -> Taken:
     """Store a raw mail (committed first), read it into its ticket, start its receipt.
 
@@ -82,7 +96,7 @@ def process_item(session: Session, item_id: int, settings: Mapping) -> Taken:
     try:
         with session.begin():
             item = session.get(IntakeItem, item_id)
-            if item is None or item.channel != "email" or item.status == "ticketed":
+            if item is None or item.channel != "email" or item.status in ("ticketed", "duplicate"):
                 return Taken(item_id, None, False, error="not an unread stored mail")
             ticket, new, receipt = take_mail(session, item, settings)
     except Exception as exc:  # the raw mail is stored: record why it was not read

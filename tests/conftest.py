@@ -196,3 +196,18 @@ def smtp_url():
     controller, mailbox, url = start_smtp()
     yield url, mailbox
     controller.stop()
+
+
+@pytest.fixture
+def redis_app(app):
+    """The app with jobs on rq in the test Redis database, emptied before and after."""
+    from redis import Redis
+
+    from ivr import jobs
+
+    connection = Redis.from_url(REDIS_TEST_URL)
+    connection.flushdb()
+    app.config["REDIS_URL"] = REDIS_TEST_URL
+    jobs.init_app(app)
+    yield app
+    connection.flushdb()

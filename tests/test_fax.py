@@ -230,3 +230,24 @@ def test_a_telnyx_request_signed_by_another_key_is_refused(client, session, teln
 def test_a_replayed_telnyx_request_is_refused(client, telnyx_key):
     response = post_telnyx(client, telnyx_key, telnyx_event("https://x"), at=int(time.time()) - 600)
     assert response.status_code == 403 and "more than 300 s" in response.get_data(as_text=True)
+
+
+def test_on_rq_the_telnyx_webhook_answers_at_once_and_a_worker_fetches_the_media(
+        redis_app, client, session, telnyx_key, media_server):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from ivr import jobs
+    from tests.conftest import REDIS_TEST_URL
+
+    base, files = media_server
+    files["/late.tif"] = (200, fax_documents.tiff(2))
+    response = post_telnyx(client, telnyx_key, telnyx_event(f"{base}/late.tif"))
+    assert response.status_code == 202
+    assert session.scalar(select(func.count(Ticket.id))) == 0  # the webhook did not wait
+    queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(REDIS_TEST_URL))
+    assert queue.job_ids == [f"fax-media-{response.json['item']}"]
+    with redis_app.app_context():
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    assert session.scalar(select(FaxDocument)).pages == 2
+    assert session.scalar(select(Ticket)).subject == "Fax von +4923811234567, 2 Seiten"

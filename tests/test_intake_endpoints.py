@@ -111,3 +111,14 @@ def test_an_unknown_customer_number_from_the_interface_is_still_a_ticket(intake_
     assert session.scalar(select(Ticket)).customer is None
     assert "Die Kundennummer 424242 kennen wir nicht." in smtp.received[0].text
     assert receipts(session)[0].status == "sent"
+
+
+def test_when_the_database_cannot_store_a_mail_the_sender_is_told_to_retry(tmp_path):
+    from app import create_app
+
+    app = create_app({"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/hotline",
+                      "TWILIO_AUTH_TOKEN": "t", "INTAKE_TOKEN": TOKEN})
+    response = app.test_client().post("/intake/mail", data=mails.HTML_ONLY,
+                                      headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert "try again later" in response.get_data(as_text=True)

@@ -43,3 +43,13 @@ def test_the_installed_command_takes_mail_from_a_pipe(database_url, tmp_path, sm
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
     assert smtp_url[1].received[0].message["Subject"].startswith("[T-")
+
+
+def test_tickets_list_shows_open_tickets_by_deadline(app, session, smtp):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["mail-gate"], input=mails.QUOTED_PRINTABLE)
+    runner.invoke(args=["mail-gate"], input=mails.UMLAUT_OUTAGE)
+    lines = runner.invoke(args=["tickets", "list"]).output.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["T-000002", "T-000001"]
+    assert lines[0].split("\t")[2:5] == ["high", "open", "email"]
+    assert lines[0].endswith("Störung: Webseite nicht erreichbar")

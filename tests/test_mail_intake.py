@@ -171,3 +171,12 @@ def test_each_ticket_message_keeps_its_message_id(app, session, smtp):
     take(app, mails.HTML_ONLY)
     ids = session.scalars(select(TicketMessage.message_id)).all()
     assert ids == ["<html-only-1@mailer.example.org>"]
+
+
+def test_the_same_mail_delivered_twice_is_kept_twice_but_makes_one_ticket_and_one_receipt(app, session, smtp):
+    first = take(app, mails.QUOTED_PRINTABLE)
+    second = take(app, mails.QUOTED_PRINTABLE)
+    assert (second.ticket_number, second.new_ticket, second.receipt) == (first.ticket_number, False, None)
+    assert session.get(IntakeItem, second.item_id).status == "duplicate"
+    assert session.scalar(select(func.count(TicketMessage.id))) == 1
+    assert len(smtp.received) == 1

@@ -53,16 +53,6 @@ def test_a_refused_receipt_stays_pending_and_a_later_run_sends_it(app, session, 
     assert len(smtp.received) == 1
 
 
-@pytest.fixture
-def redis_app(app):
-    connection = Redis.from_url(REDIS_TEST_URL)
-    connection.flushdb()
-    app.config["REDIS_URL"] = REDIS_TEST_URL
-    jobs.init_app(app)
-    yield app
-    connection.flushdb()
-
-
 def test_on_rq_a_failed_receipt_is_scheduled_again_and_then_sent(redis_app, session, smtp):
     take(redis_app, mails.QUOTED_PRINTABLE)
     queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(REDIS_TEST_URL))
