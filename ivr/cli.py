@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from sqlalchemy import select
 
-from ivr import activation, customers, notices, schema
+from ivr import activation, customers, intake_cli, notices, schema
 from ivr.db import new_session, utcnow
 from ivr.models import WebAccount
 from ivr.simulator import SimulatedCall
@@ -147,5 +147,5 @@ def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (db_cli, customers_cli, notices_cli, accounts_cli, call):
+    for command in (db_cli, customers_cli, notices_cli, accounts_cli, call, *intake_cli.COMMANDS):
         app.cli.add_command(command)

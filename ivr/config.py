@@ -25,6 +25,12 @@ ENVIRONMENT_KEYS = (
     "DATEV_REVENUE_ACCOUNT",
     "DATEV_TAX_ACCOUNT",
     "DATEV_CLEARING_ACCOUNT",
+    "SMTP_URL",
+    "SUPPORT_ADDRESS",
+    "INTAKE_TOKEN",
+    "CUSTOMER_INTERFACE_SECRET",
+    "FAX_WEBHOOK_SECRET",
+    "TELNYX_PUBLIC_KEY",
 )
 
 DEFAULTS = {
@@ -54,6 +60,20 @@ DEFAULTS = {
     "DATEV_REVENUE_ACCOUNT": "8200",  # net revenue; not an automatic VAT account
     "DATEV_TAX_ACCOUNT": "1776",  # VAT (Umsatzsteuer 19 %)
     "DATEV_CLEARING_ACCOUNT": "1360",  # what the carrier owes until it pays out
+    # Email and fax intake
+    "SMTP_URL": "smtp://127.0.0.1:25",  # smtp://[user:password@]host[:port], smtps://, smtp+starttls://
+    "SUPPORT_ADDRESS": "support@candan.eu",  # the intake's own address, sender of receipts
+    "INTAKE_TOKEN": None,  # None: the raw-mail endpoint refuses every request
+    "CUSTOMER_INTERFACE_SECRET": None,  # None: the customer-interface endpoint refuses all
+    "FAX_WEBHOOK_SECRET": None,  # None: the fax webhook refuses every request
+    "TELNYX_PUBLIC_KEY": None,  # base64 Ed25519 key; None: the Telnyx webhook refuses all
+    "SIGNATURE_MAX_AGE_SECONDS": 300,
+    "INTAKE_MAX_BYTES": 30 * 1024 * 1024,
+    "TICKET_DUE_HOURS": 24,
+    "OUTAGE_DUE_HOURS": 2,
+    "RECEIPT_DEADLINE_MINUTES": 60,
+    "RECEIPTS_PER_SENDER_PER_HOUR": 3,
+    "MAIL_RETRY_SECONDS": (15, 60, 180, 300, 600),
 }
 
 DEV_TOKEN_FILE = "dev-twilio-auth-token"

@@ -7,3 +7,27 @@ class HotlineError(Exception):
 
 class BadImportRow(HotlineError):
     """A row of a customer import that cannot be taken; the message says why."""
+
+
+class BadRequestSignature(HotlineError):
+    """A webhook's signature is missing, wrong or too old; the message says which."""
+
+
+class BadIntakeRequest(HotlineError):
+    """A request to the intake that cannot be taken as it is; the message says why."""
+
+
+class MailNotSent(HotlineError):
+    """The SMTP server refused or could not be reached; the send is tried again."""
+
+
+class TicketNotFound(HotlineError):
+    """No ticket has that number."""
+
+
+class TicketClosed(HotlineError):
+    """The ticket is closed; reopen it by a new message before replying."""
+
+
+class ReplyNotPossible(HotlineError):
+    """A reply cannot be sent: no text, or the ticket has no email address."""

@@ -5,12 +5,12 @@ import contextlib
 import datetime as dt
 import importlib
 import logging
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue
+from rq import Queue, Retry
 
 log = logging.getLogger(__name__)
 
@@ -25,25 +25,35 @@ def init_app(app: Flask) -> None:
         app.extensions["rq.queue"] = Queue(QUEUE_NAME, connection=Redis.from_url(url))
 
 
-def enqueue(function: str, *args: object, job_id: Optional[str] = None) -> None:
+def enqueue(function: str, *args: object, job_id: Optional[str] = None,
+            retry_seconds: Sequence[int] = ()) -> None:
     """Run `package.module.function(*args)` as a job: on rq, or inline without Redis.
 
-    When Redis cannot take the job, it runs inline instead: slower, but not lost.
+    With `retry_seconds`, rq runs a failed job again after each of these waits. Inline,
+    such a job's failure is logged and not raised: the job has recorded it, and the
+    check that watches its work picks it up again. When Redis cannot take a job, it runs
+    inline instead: slower, but not lost.
     """
     queue: Optional[Queue] = current_app.extensions.get("rq.queue")
     if queue is not None:
+        retry = Retry(max=len(retry_seconds), interval=list(retry_seconds)) if retry_seconds else None
         try:
-            queue.enqueue(function, *args, job_id=job_id)
+            queue.enqueue(function, *args, job_id=job_id, retry=retry)
             return
         except RedisError as exc:
             log.warning("Redis refused job %s (%s); running it inline", job_id or function, exc)
-    run_inline(function, *args)
+    run_inline(function, *args, raise_errors=not retry_seconds)
 
 
-def run_inline(function: str, *args: object) -> None:
-    """Import `package.module.function` and call it."""
+def run_inline(function: str, *args: object, raise_errors: bool = True) -> None:
+    """Import `package.module.function` and call it; failures are logged unless raised."""
     module, _, name = function.rpartition(".")
-    getattr(importlib.import_module(module), name)(*args)
+    try:
+        getattr(importlib.import_module(module), name)(*args)
+    except Exception:
+        if raise_errors:
+            raise
+        log.exception("job %s%r failed; it is left for the next check", function, args)
 
 
 def schedule(at: dt.datetime, function: str, *args: object, job_id: Optional[str] = None) -> bool:

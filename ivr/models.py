@@ -1,10 +1,11 @@
-"""The hotline's tables: customers, web accounts, calls and their events, notices."""
+"""The hotline's tables: customers, web accounts, calls, notices, tickets and the intake."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ivr.db import Base, UTCDateTime, utcnow
@@ -142,3 +143,121 @@ class Notice(Base):
     def text(self, language: str) -> str:
         """The notice's text in the language, German where no translation exists."""
         return (self.text_en if language == "en" else None) or self.text_de
+
+
+class IntakeItem(Base):
+    """Something received for the intake (a raw mail, a form post, a fax webhook), kept as
+    it arrived before anything else is done with it."""
+
+    __tablename__ = "intake_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # email | fax
+    source: Mapped[str] = mapped_column(String(32))  # mail-gate | http | customer-interface | ...
+    external_id: Mapped[Optional[str]] = mapped_column(String(100), index=True)  # provider's id
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    content_type: Mapped[Optional[str]] = mapped_column(String(200))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    ticket_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tickets.id"), index=True)
+
+
+class Ticket(Base):
+    """A request from email, fax, chat or phone, with its messages and its reply deadline."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_open_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[Optional[str]] = mapped_column(String(20), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))  # email | fax | chat | phone
+    customer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("customers.id"), index=True)
+    web_number: Mapped[Optional[str]] = mapped_column(String(20))
+    contact_address: Mapped[Optional[str]] = mapped_column(String(320))
+    contact_name: Mapped[Optional[str]] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | answered | closed
+    priority: Mapped[str] = mapped_column(String(8), default="normal")  # normal | high
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+
+    customer: Mapped[Optional[Customer]] = relationship()
+    messages: Mapped[list["TicketMessage"]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.id"
+    )
+
+
+class TicketMessage(Base):
+    """One message of a ticket, incoming or outgoing, as text with its threading ids."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author: Mapped[Optional[str]] = mapped_column(String(320))
+    subject: Mapped[Optional[str]] = mapped_column(String(300))
+    message_id: Mapped[Optional[str]] = mapped_column(String(300), index=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    intake_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("intake_items.id"))
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+    attachments: Mapped[list["Attachment"]] = relationship(order_by="Attachment.id")
+
+
+class Attachment(Base):
+    """A file that came with a message."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("ticket_messages.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FaxDocument(Base):
+    """A received fax document: its pages, a preview of page 1, or why it is unreadable."""
+
+    __tablename__ = "fax_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_item_id: Mapped[int] = mapped_column(ForeignKey("intake_items.id"), unique=True)
+    sender: Mapped[Optional[str]] = mapped_column(String(40))
+    recipient: Mapped[Optional[str]] = mapped_column(String(40))
+    content_type: Mapped[Optional[str]] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    declared_pages: Mapped[Optional[int]] = mapped_column(Integer)
+    pages: Mapped[Optional[int]] = mapped_column(Integer)
+    preview_png: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    problem: Mapped[Optional[str]] = mapped_column(String(300))  # None: readable
+    ticket_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tickets.id"), index=True)
+
+
+class OutgoingMail(Base):
+    """A mail the hotline sends (a receipt or an agent's reply), or a receipt held back
+    and why; the send job works through the pending ones."""
+
+    __tablename__ = "outgoing_mails"
+    __table_args__ = (Index("ix_outgoing_mails_recipient_created", "recipient", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # receipt | reply
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    message_id: Mapped[Optional[str]] = mapped_column(String(300))
+    content: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # the RFC 5322 message
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    reason: Mapped[Optional[str]] = mapped_column(String(200))  # why held back or failing
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+
+    ticket: Mapped[Ticket] = relationship()

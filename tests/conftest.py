@@ -177,3 +177,39 @@ def twilio_api(app):
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback; the app sends its mail there. Yields its mailbox."""
+    from tests.smtp_sink import start_smtp
+
+    controller, mailbox, url = start_smtp()
+    app.config["SMTP_URL"] = url
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_url():
+    """A real SMTP server on loopback for a process of its own: (SMTP_URL, mailbox)."""
+    from tests.smtp_sink import start_smtp
+
+    controller, mailbox, url = start_smtp()
+    yield url, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def redis_app(app):
+    """The app with jobs on rq in the test Redis database, emptied before and after."""
+    from redis import Redis
+
+    from ivr import jobs
+
+    connection = Redis.from_url(REDIS_TEST_URL)
+    connection.flushdb()
+    app.config["REDIS_URL"] = REDIS_TEST_URL
+    jobs.init_app(app)
+    yield app
+    connection.flushdb()

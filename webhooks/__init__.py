@@ -1,9 +1,10 @@
-"""HTTP entry points: Twilio's voice webhooks."""
+"""HTTP entry points: Twilio's voice webhooks and the email and fax intake."""
 from flask import Flask
 
-from webhooks import voice
+from webhooks import intake, voice
 
 
 def init_app(app: Flask) -> None:
     """Register the webhook blueprints."""
     app.register_blueprint(voice.bp)
+    app.register_blueprint(intake.bp)
