@@ -65,9 +65,18 @@ class Queue:
 
 
 @dataclass(frozen=True)
+class DialAgent:
+    """Connect the caller to an agent's phone; how it went is posted back for the agent."""
+
+    agent_id: int
+    number: str
+    timeout: int
+
+
+@dataclass(frozen=True)
 class Hangup:
     """End the call."""
 
 
-Action = Union[Ask, Say, Pause, Music, Queue, Hangup]
+Action = Union[Ask, Say, Pause, Music, Queue, DialAgent, Hangup]
 Script = list[Action]

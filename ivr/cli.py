@@ -1,4 +1,4 @@
-"""The `hotline` commands: database, customers, notices and the simulated caller."""
+"""The `hotline` commands: database, customers, notices, staff and the simulated caller."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,14 +6,18 @@ import datetime as dt
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
-from ivr import customers, notices, schema
+from ivr import customers, notices, schema, staff
+from ivr.exceptions import BadStaffAccount
 from ivr.db import new_session, utcnow
+from ivr.models import Staff
 from ivr.simulator import SimulatedCall
 
 db_cli = AppGroup("db", help="The database schema.")
 customers_cli = AppGroup("customers", help="Customers and their web accounts.")
 notices_cli = AppGroup("notices", help="Outage and maintenance notices.")
+staff_cli = AppGroup("staff", help="Staff accounts of the console.")
 
 
 @db_cli.command("upgrade")
@@ -74,6 +78,29 @@ def notices_list() -> None:
                        f"{notice.text_de}")
 
 
+@staff_cli.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(staff.ROLES), required=True)
+@click.option("--phone", default=None, help="The number an agent's calls are put through to.")
+@click.password_option(help="Asked for, hidden and twice, when not given.")
+def staff_add(username: str, role: str, phone: str | None, password: str) -> None:
+    """Add a staff account; the password is stored only as a hash."""
+    try:
+        with new_session() as session, session.begin():
+            member = staff.add_staff(session, username, role, password, phone)
+    except BadStaffAccount as exc:
+        raise click.BadParameter(str(exc)) from None
+    click.echo(f"staff {member.username} added as {member.role}")
+
+
+@staff_cli.command("list")
+def staff_list() -> None:
+    """List the staff accounts with role, phone and status."""
+    with new_session() as session:
+        for member in session.scalars(select(Staff).order_by(Staff.username)):
+            click.echo(f"{member.username}\t{member.role}\t{member.phone or '-'}\t{member.status}")
+
+
 @click.command("call")
 @click.option("--url", "base_url", default="http://127.0.0.1:5000", show_default=True)
 @click.option("--from", "caller", default="+4923819738700", show_default=True)
@@ -93,5 +120,5 @@ def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (db_cli, customers_cli, notices_cli, call):
+    for command in (db_cli, customers_cli, notices_cli, staff_cli, call):
         app.cli.add_command(command)

@@ -18,7 +18,12 @@ ENVIRONMENT_KEYS = (
     "HOLD_MUSIC_URL",
     "SAY_VOICE_DE",
     "SAY_VOICE_EN",
+    "WRAP_UP_SECONDS",
+    "AGENT_RING_SECONDS",
+    "CONSOLE_TIMEZONE",
 )
+#: Environment settings that are whole numbers.
+INTEGER_KEYS = ("WRAP_UP_SECONDS", "AGENT_RING_SECONDS")
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
@@ -40,6 +45,13 @@ DEFAULTS = {
     "MAX_TRIES": 3,
     "QUEUE_ANNOUNCE_INTERVAL_SECONDS": 30,
     "QUEUE_DEFAULT_SECONDS_PER_POSITION": 120,
+    "WRAP_UP_SECONDS": 30,  # after each call, then the agent is available again
+    "AGENT_RING_SECONDS": 20,  # how long an agent's phone rings before the caller goes back
+    "LOGIN_MAX_FAILURES": 5,  # failed console logins in a row before the account locks
+    "LOGIN_LOCK_SECONDS": 900,
+    "SERVICE_LEVEL_SECONDS": 20,  # answered within this counts for the service level
+    "CONSOLE_TIMEZONE": "Europe/Berlin",  # whose "today" and hours the figures show
+    "QUEUE_POLL_MILLISECONDS": 1000,
 }
 
 DEV_TOKEN_FILE = "dev-twilio-auth-token"
@@ -70,3 +82,5 @@ def finish(config: dict, instance_path: str) -> None:
         config["TWILIO_AUTH_TOKEN"] = development_token(instance_path)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = development_token(instance_path) + "-session"
+    for key in INTEGER_KEYS:
+        config[key] = int(config[key])

@@ -7,3 +7,11 @@ class HotlineError(Exception):
 
 class BadImportRow(HotlineError):
     """A row of a customer import that cannot be taken; the message says why."""
+
+
+class LoginRefused(HotlineError):
+    """A console login that is not let in: wrong name or password, or a locked account."""
+
+
+class BadStaffAccount(HotlineError):
+    """A staff account that cannot be created as asked; the message says why."""

@@ -1,6 +1,7 @@
 """Fixtures: an app per test on SQLite and on PostgreSQL, signed Twilio requests, a server."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import threading
@@ -16,7 +17,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from billing.models import Tariff
 from ivr import schema
-from ivr.db import Base
+from ivr.db import Base, utcnow
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
@@ -175,3 +176,43 @@ def twilio_api(app):
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_staff(session):
+    """Create a staff account: make_staff("anna", role="agent", status="available")."""
+    from ivr.staff import add_staff
+
+    def make(username: str, role: str = "agent", phone: str | None = "+4923811230001",
+             status: str | None = None, idle_minutes: float = 0):
+        member = add_staff(session, username, role, STAFF_PASSWORD,
+                           phone if role == "agent" else None)
+        if role != "agent" and phone:
+            member.phone = phone
+        if status:
+            member.status = status
+            member.status_since = utcnow() - dt.timedelta(minutes=idle_minutes)
+        session.commit()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def waiting_call(session):
+    """A caller waiting in the queue for some minutes: waiting_call("CA1", minutes=3)."""
+    from ivr.models import Call
+
+    def make(call_sid: str, minutes: float = 1, intent: str = "support",
+             caller: str = "+4923819738700", **columns):
+        call = Call(call_sid=call_sid, caller=caller, state="queue", intent=intent,
+                    enqueued_at=utcnow() - dt.timedelta(minutes=minutes),
+                    queue_free_announced_at=utcnow() - dt.timedelta(minutes=minutes), **columns)
+        session.add(call)
+        session.commit()
+        return call
+
+    return make

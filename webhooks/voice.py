@@ -19,7 +19,7 @@ from callflows import FIRST_STATE
 from callflows import queue as queue_flow
 from callflows.engine import Turn, keypad_input
 from callflows.script import Line, Queue, Say
-from ivr import jobs
+from ivr import agents, jobs, routing
 from ivr.calls import open_call, record_status
 from ivr.db import get_session, utcnow
 from ivr.queue import waiting_ahead
@@ -87,24 +87,22 @@ def step():
     return answer(turn, machine.answer(turn, asked, keypad_input(request.form.get("Digits"))))
 
 
-def queue_position() -> int:
-    try:
-        return max(1, min(int(request.form.get("QueuePosition", "")), 10_000))
-    except ValueError:
-        return 0
-
-
 @bp.post("/queue/wait")
 @call_webhook
 def queue_wait():
-    """What a waiting caller hears, once per interval."""
+    """What a waiting caller hears, once per interval; the position is ours (see ivr.queue)."""
     turn, _ = call_turn()
     call = turn.call
+    first = call.queue_free_announced_at is None or (
+        call.enqueued_at is not None and call.queue_free_announced_at < call.enqueued_at)
     if call.enqueued_at is None:
         call.enqueued_at = turn.now
         call.state = "queue"
-    position = queue_position() or waiting_ahead(turn.session, call) + 1
-    return answer(turn, queue_flow.waiting(turn, position))
+    position = waiting_ahead(turn.session, call) + 1
+    response = answer(turn, queue_flow.waiting(turn, position))
+    if first:  # a new caller in the queue: an idle agent may take them at once
+        routing.route_waiting_callers()
+    return response
 
 
 @bp.post("/queue/left")
@@ -135,5 +133,7 @@ def status():
                                        current_app.config["DEFAULT_LANGUAGE"])
     session.commit()
     if became_final:
+        agents.caller_gone(session, call, utcnow(), current_app.config["WRAP_UP_SECONDS"])
+        session.commit()
         jobs.enqueue(RATING_JOB, call.call_sid, job_id=f"rate-{call.call_sid}")
     return Response(status=204)
