@@ -146,8 +146,8 @@ def put_through(session: Session, calls: Iterable[Call], base_url: str) -> list[
                         call.agent_id, exc)
             failed.append(call)
     for call in failed:
-        with session.begin():
-            not_put_through(session, session.get(Call, call.id), utcnow())
+        not_put_through(session, session.get(Call, call.id), utcnow())
+        session.commit()
     return failed
 
 
