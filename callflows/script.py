@@ -71,6 +71,7 @@ class DialAgent:
     agent_id: int
     number: str
     timeout: int
+    call_sid: str  # the caller's call, named to the webhook of the agent's leg
 
 
 @dataclass(frozen=True)

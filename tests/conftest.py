@@ -181,20 +181,25 @@ def twilio_api(app):
 STAFF_PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(scope="session")
+def staff_password_hash() -> str:
+    """The hash of STAFF_PASSWORD, made once: argon2 is slow on purpose."""
+    from ivr.passwords import hash_staff_password
+
+    return hash_staff_password(STAFF_PASSWORD)
+
+
 @pytest.fixture
-def make_staff(session):
+def make_staff(session, staff_password_hash):
     """Create a staff account: make_staff("anna", role="agent", status="available")."""
-    from ivr.staff import add_staff
+    from ivr.models import Staff
 
     def make(username: str, role: str = "agent", phone: str | None = "+4923811230001",
              status: str | None = None, idle_minutes: float = 0):
-        member = add_staff(session, username, role, STAFF_PASSWORD,
-                           phone if role == "agent" else None)
-        if role != "agent" and phone:
-            member.phone = phone
-        if status:
-            member.status = status
-            member.status_since = utcnow() - dt.timedelta(minutes=idle_minutes)
+        member = Staff(username=username, role=role, phone=phone, password_hash=staff_password_hash,
+                       status=status or "offline",
+                       status_since=utcnow() - dt.timedelta(minutes=idle_minutes))
+        session.add(member)
         session.commit()
         return member
 

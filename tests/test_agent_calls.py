@@ -47,14 +47,14 @@ def test_the_dial_webhook_connects_the_caller_to_the_agents_phone(queued, twilio
     assert (dial.get("action"), dial.get("timeout")) == (f"/twilio/agent/done?agent={anna.id}", "20")
     number = dial.find("Number")
     assert number.text == AGENT_PHONE
-    assert number.get("url") == f"/twilio/agent/answered?agent={anna.id}"
+    assert number.get("url") == f"/twilio/agent/answered?agent={anna.id}&call={queued.call_sid}"
 
 
 def test_a_talk_ends_in_goodbye_and_wrap_up(queued, twilio_api, anna, session, client):
     offered(queued, twilio_api, anna, session)
     queued.twiml(f"/twilio/agent/dial?agent={anna.id}")
-    leg = queued.post(f"/twilio/agent/answered?agent={anna.id}", CallSid="CA" + "7" * 32,
-                      ParentCallSid=queued.call_sid)
+    leg = queued.post(f"/twilio/agent/answered?agent={anna.id}&call={queued.call_sid}",
+                      CallSid="CA" + "7" * 32)
     assert leg.status_code == 200 and leg.mimetype == "application/xml"
     root = queued.twiml(f"/twilio/agent/done?agent={anna.id}", DialCallStatus="completed",
                         DialCallDuration="125")

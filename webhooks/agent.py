@@ -3,7 +3,7 @@
 | route                              | Twilio sends                       | answers                        |
 |------------------------------------|------------------------------------|--------------------------------|
 | POST /twilio/agent/dial?agent=A    | the caller, redirected to agent A  | "connecting you", Dial A's phone |
-| POST /twilio/agent/answered?agent=A| A's phone, once picked up          | nothing: the two are connected |
+| POST /twilio/agent/answered?agent=A&call=C | A's phone, once picked up  | nothing: the two are connected |
 | POST /twilio/agent/done?agent=A    | the Dial action: how it went       | goodbye; or back to the queue  |
 """
 from __future__ import annotations
@@ -56,7 +56,7 @@ def dial():
         return back_to_queue(turn, agent, "not-offered")
     turn.record("agent_dialled", agent=agent.username)
     script = [Say(Line("agent.connecting")),
-              DialAgent(agent.id, agent.phone, turn.settings["AGENT_RING_SECONDS"])]
+              DialAgent(agent.id, agent.phone, turn.settings["AGENT_RING_SECONDS"], turn.call.call_sid)]
     return answer(turn, script)
 
 
@@ -66,7 +66,7 @@ def answered():
     """The agent picked up (Twilio asks the agent's leg before connecting it)."""
     session = get_session()
     agent = agent_of_request()
-    parent = request.form.get("ParentCallSid", "")[:64]
+    parent = (request.args.get("call") or request.form.get("ParentCallSid") or "")[:64]
     call = find_call(session, parent) if parent else None
     if agent is not None and call is not None and call.agent_id == agent.id:
         agents.agent_answered(session, call, agent, utcnow())

@@ -68,8 +68,8 @@ def render(script: Script, language: str, settings: Mapping) -> VoiceResponse:
         elif isinstance(action, DialAgent):
             dial = response.dial(action=agent_url(AGENT_DONE_PATH, action.agent_id), method="POST",
                                  timeout=action.timeout)
-            dial.number(action.number, url=agent_url(AGENT_ANSWERED_PATH, action.agent_id),
-                        method="POST")
+            answered = f"{AGENT_ANSWERED_PATH}?{urlencode({'agent': action.agent_id, 'call': action.call_sid})}"
+            dial.number(action.number, url=answered, method="POST")
         elif isinstance(action, Hangup):
             response.hangup()
         else:  # pragma: no cover - a new action type without a renderer
