@@ -131,11 +131,11 @@ def dial_url(base_url: str, agent_id: int) -> str:
     return f"{base_url}{AGENT_DIAL_PATH}?{urlencode({'agent': agent_id})}"
 
 
-def put_through(session: Session, calls: Iterable[Call], base_url: str) -> list[Call]:
+def put_through(calls: Iterable[Call], base_url: str) -> list[Call]:
     """Redirect each given caller to the TwiML dialling their agent; the ones that failed.
 
-    Runs after the pairing was committed. A caller who cannot be redirected (hung up in
-    the meantime) frees the agent again; that is committed here.
+    Runs after the pairing was committed; a caller who could not be redirected (hung up in
+    the meantime) goes to `not_put_through` in a transaction of the caller's.
     """
     failed = []
     for call in calls:
@@ -145,9 +145,6 @@ def put_through(session: Session, calls: Iterable[Call], base_url: str) -> list[
             log.warning("putting call %s through to agent %s failed: %s", call.call_sid,
                         call.agent_id, exc)
             failed.append(call)
-    for call in failed:
-        not_put_through(session, session.get(Call, call.id), utcnow())
-        session.commit()
     return failed
 
 
@@ -179,4 +176,6 @@ def dispatch_job(base_url: str) -> None:
     with job_app(), new_session() as session:
         with session.begin():
             given = dispatch(session, utcnow())
-        put_through(session, given, base_url)
+        for call in put_through(given, base_url):
+            with session.begin():
+                not_put_through(session, session.get(Call, call.id), utcnow())

@@ -1,10 +1,12 @@
 """A caller put through to an agent's phone: redirect, Dial, answer, talk, or back in line."""
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from ivr.calls import find_call
 from ivr.db import utcnow
+from ivr.figures import figures
 from ivr.models import Staff
 from ivr.queue import waiting_ahead
 from tests.twiml import spoken, verbs
@@ -118,3 +120,21 @@ def test_the_caller_hanging_up_frees_the_agent(queued, twilio_api, anna, session
                                   "/twilio/agent/done?agent=1"])
 def test_agent_webhooks_need_the_signature(client, path):
     assert client.post(path, data={"CallSid": "CA1"}).status_code == 403
+
+
+def test_queue_records_keep_twilios_reason_for_each_caller_leaving(queued, twilio_api, anna, session, twilio):
+    call = offered(queued, twilio_api, anna, session)
+    root = queued.twiml("/twilio/queue/left", QueueResult="redirected", QueueTime="4")
+    assert verbs(root) == []
+    session.expire_all()
+    call = find_call(session, queued.call_sid)
+    assert (call.queue_result, call.queue_seconds, call.agent_id) == ("redirected", 4, anna.id)
+
+    twilio.call_sid = "CA" + "8" * 32  # a second caller gives up in the queue
+    twilio.to_menu()
+    twilio.keys("menu", "1")
+    twilio.keys("support_number", "*")
+    twilio.twiml("/twilio/queue/wait")
+    twilio.twiml("/twilio/queue/left", QueueResult="hangup", QueueTime="50")
+    result = figures(session, utcnow(), ZoneInfo("Europe/Berlin"), 20)
+    assert (result.today.abandoned, result.waiting) == (1, 0)

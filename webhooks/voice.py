@@ -93,15 +93,12 @@ def queue_wait():
     """What a waiting caller hears, once per interval; the position is ours (see ivr.queue)."""
     turn, _ = call_turn()
     call = turn.call
-    first = call.queue_free_announced_at is None or (
-        call.enqueued_at is not None and call.queue_free_announced_at < call.enqueued_at)
     if call.enqueued_at is None:
         call.enqueued_at = turn.now
         call.state = "queue"
     position = waiting_ahead(turn.session, call) + 1
     response = answer(turn, queue_flow.waiting(turn, position))
-    if first:  # a new caller in the queue: an idle agent may take them at once
-        routing.route_waiting_callers()
+    routing.route_waiting_callers()  # an idle agent may take this caller (or one ahead) now
     return response
 
 

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from flask import (Blueprint, Response, current_app, g, redirect, render_template,
                    request, session, url_for)
 
-from ivr.agents import CALL_ROLES
 from ivr.db import get_session, utcnow
 from ivr.exceptions import LoginRefused
 from ivr.models import Staff
@@ -152,5 +151,5 @@ def home():
     return render_template("console/home.html")
 
 
-__all__ = ["CALL_ROLES", "SUPERVISOR_ROLES", "bp", "csrf_protect", "csrf_token", "current_staff",
+__all__ = ["SUPERVISOR_ROLES", "bp", "csrf_protect", "csrf_token", "current_staff",
            "role_required"]

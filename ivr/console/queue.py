@@ -37,13 +37,22 @@ def me_json(agent: Staff) -> dict:
     }
 
 
+def put_through(calls: list[Call]) -> bool:
+    """Redirect the given callers to their agents; a failure frees the agent. True if all went."""
+    session = get_session()
+    failed = routing.put_through(calls, routing.public_base_url())
+    for call in failed:
+        routing.not_put_through(session, session.get(Call, call.id), utcnow())
+        session.commit()
+    return not failed
+
+
 def route_and_put_through() -> None:
     """Pair idle agents with waiting callers and redirect the calls (request committed)."""
     session = get_session()
     given = routing.dispatch(session, utcnow())
     session.commit()
-    if given:
-        routing.put_through(session, given, routing.public_base_url())
+    put_through(given)
 
 
 @bp.get("")
@@ -127,7 +136,6 @@ def take():
             else result.value
         return jsonify(error=message), 409
     session.commit()
-    failed = routing.put_through(session, [call], routing.public_base_url())
-    if failed:
+    if not put_through([call]):
         return jsonify(error="the caller could not be put through (hung up?)"), 409
     return jsonify(taken=call.id)
