@@ -17,7 +17,7 @@ from typing import Optional
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ivr.exceptions import HotlineError
+from ivr.exceptions import StatusRefused
 from ivr.models import Call, CallEvent, Staff
 
 STATUSES = ("offline", "available", "paused", "on_call", "wrap_up")
@@ -27,10 +27,6 @@ SETTABLE = ("offline", "available", "paused")
 CALL_ROLES = ("agent", "supervisor", "admin")
 MISSED_CALL_REASON = "missed call"
 MAX_REASON = 100
-
-
-class StatusRefused(HotlineError):
-    """A status change the agent cannot make now; the message says why."""
 
 
 def set_status(session: Session, agent: Staff, status: str, now: dt.datetime,

@@ -15,3 +15,7 @@ class LoginRefused(HotlineError):
 
 class BadStaffAccount(HotlineError):
     """A staff account that cannot be created as asked; the message says why."""
+
+
+class StatusRefused(HotlineError):
+    """A status change an agent cannot make now; the message says why."""

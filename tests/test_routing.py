@@ -20,7 +20,7 @@ def test_next_caller_goes_to_the_agent_idle_longest(session, make_staff, waiting
     session.commit()
     assert {(call.call_sid, call.agent.username) for call in given} == {
         ("CA-old", "longest"), ("CA-new", "recent")}
-    assert session.get(Staff, longest.id).status == "on_call"
+    assert session.get(Staff, longest.id).status == session.get(Staff, recent.id).status == "on_call"
 
 
 def test_a_caller_whose_activation_failed_is_routed_first(session, make_staff, waiting_call):

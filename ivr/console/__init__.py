@@ -9,7 +9,10 @@ from ivr.console import auth, display, queue, supervisor
 
 def init_app(app: Flask) -> None:
     """Register the console's blueprints and template helpers."""
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if (app.config.get("PUBLIC_BASE_URL") or "").startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True  # the console is served over HTTPS
     app.register_blueprint(auth.bp)
     app.register_blueprint(queue.bp)
     app.register_blueprint(supervisor.bp)
