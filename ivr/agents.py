@@ -39,6 +39,8 @@ def set_status(session: Session, agent: Staff, status: str, now: dt.datetime,
         raise StatusRefused("a pause needs a reason")
     if agent.status == "on_call":
         raise StatusRefused("you are on a call: the status changes when it ends")
+    if status == "available" and not agent.phone:
+        raise StatusRefused("your account has no phone number to put calls through to")
     if agent.status == status and agent.status_reason == (reason if status == "paused" else None):
         return
     agent.status = status

@@ -93,6 +93,18 @@ def staff_add(username: str, role: str, phone: str | None, password: str) -> Non
     click.echo(f"staff {member.username} added as {member.role}")
 
 
+@staff_cli.command("unlock")
+@click.argument("username")
+def staff_unlock(username: str) -> None:
+    """Let a user locked out by failed logins log in again at once."""
+    with new_session() as session, session.begin():
+        member = staff.find_staff(session, username)
+        if member is None:
+            raise click.BadParameter(f"no staff account {username!r}")
+        member.locked_until, member.failed_logins = None, 0
+    click.echo(f"staff {username} unlocked")
+
+
 @staff_cli.command("list")
 def staff_list() -> None:
     """List the staff accounts with role, phone and status."""

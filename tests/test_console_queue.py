@@ -136,3 +136,10 @@ def test_tickets_come_from_the_registered_finders(app, console, anna, waiting_ca
                                            ("123", "•••")])
 def test_caller_numbers_are_masked(number, shown):
     assert mask_number(number) == shown
+
+
+def test_a_user_without_a_phone_cannot_become_available(console, make_staff):
+    make_staff("sue", role="supervisor", phone=None)
+    console.login("sue")
+    response = console.json("/console/queue/status", {"status": "available"})
+    assert response.status_code == 400 and "no phone number" in response.get_json()["error"]

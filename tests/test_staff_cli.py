@@ -54,3 +54,16 @@ def test_staff_list_shows_role_phone_and_status(runner, make_staff):
     make_staff("anna", status="available")
     output = runner.invoke(args=["staff", "list"]).output
     assert "anna\tagent\t+4923811230001\tavailable" in output
+
+
+def test_staff_unlock_lifts_a_lock_out(runner, make_staff, session):
+    import datetime as dt
+
+    anna = make_staff("anna")
+    anna.locked_until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=10)
+    session.commit()
+    result = runner.invoke(args=["staff", "unlock", "anna"])
+    assert result.exit_code == 0 and "unlocked" in result.output
+    session.expire_all()
+    assert session.get(Staff, anna.id).locked_until is None
+    assert runner.invoke(args=["staff", "unlock", "nobody"]).exit_code != 0
