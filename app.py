@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 import billing.cli
 import callflows
 import ivr.cli
+import ivr.console
 import ivr.db
 import ivr.jobs
 import webhooks
@@ -32,6 +33,7 @@ def create_app(test_config: Optional[Mapping] = None) -> Flask:
     ivr.jobs.init_app(app)
     app.extensions["callflows"] = callflows.build_machine(app.config)
     webhooks.init_app(app)
+    ivr.console.init_app(app)
     ivr.cli.init_app(app)
     billing.cli.init_app(app)
     return app

@@ -65,9 +65,19 @@ class Queue:
 
 
 @dataclass(frozen=True)
+class DialAgent:
+    """Connect the caller to an agent's phone; how it went is posted back for the agent."""
+
+    agent_id: int
+    number: str
+    timeout: int
+    call_sid: str  # the caller's call, named to the webhook of the agent's leg
+
+
+@dataclass(frozen=True)
 class Hangup:
     """End the call."""
 
 
-Action = Union[Ask, Say, Pause, Music, Queue, Hangup]
+Action = Union[Ask, Say, Pause, Music, Queue, DialAgent, Hangup]
 Script = list[Action]

@@ -1,4 +1,4 @@
-"""The `hotline` commands: database, customers, notices and the simulated caller."""
+"""The `hotline` commands: database, customers, notices, staff and the simulated caller."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,18 +7,19 @@ import json
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-
 from sqlalchemy import select
 
-from ivr import activation, customers, intake_cli, notices, schema
+from ivr import activation, customers, intake_cli, notices, schema, staff
 from ivr.db import new_session, utcnow
-from ivr.models import WebAccount
+from ivr.exceptions import BadStaffAccount
+from ivr.models import Staff, WebAccount
 from ivr.simulator import SimulatedCall
 
 db_cli = AppGroup("db", help="The database schema.")
 customers_cli = AppGroup("customers", help="Customers and their web accounts.")
 notices_cli = AppGroup("notices", help="Outage and maintenance notices.")
 accounts_cli = AppGroup("accounts", help="Web accounts and their activation by phone.")
+staff_cli = AppGroup("staff", help="Staff accounts of the console.")
 
 
 @db_cli.command("upgrade")
@@ -127,6 +128,41 @@ def accounts_unlock(web_number: str) -> None:
     click.echo(f"{web_number.lower()} unlocked")
 
 
+@staff_cli.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(staff.ROLES), required=True)
+@click.option("--phone", default=None, help="The number an agent's calls are put through to.")
+@click.password_option(help="Asked for, hidden and twice, when not given.")
+def staff_add(username: str, role: str, phone: str | None, password: str) -> None:
+    """Add a staff account; the password is stored only as a hash."""
+    try:
+        with new_session() as session, session.begin():
+            member = staff.add_staff(session, username, role, password, phone)
+    except BadStaffAccount as exc:
+        raise click.BadParameter(str(exc)) from None
+    click.echo(f"staff {member.username} added as {member.role}")
+
+
+@staff_cli.command("unlock")
+@click.argument("username")
+def staff_unlock(username: str) -> None:
+    """Let a user locked out by failed logins log in again at once."""
+    with new_session() as session, session.begin():
+        member = staff.find_staff(session, username)
+        if member is None:
+            raise click.BadParameter(f"no staff account {username!r}")
+        member.locked_until, member.failed_logins = None, 0
+    click.echo(f"staff {username} unlocked")
+
+
+@staff_cli.command("list")
+def staff_list() -> None:
+    """List the staff accounts with role, phone and status."""
+    with new_session() as session:
+        for member in session.scalars(select(Staff).order_by(Staff.username)):
+            click.echo(f"{member.username}\t{member.role}\t{member.phone or '-'}\t{member.status}")
+
+
 @click.command("call")
 @click.option("--url", "base_url", default="http://127.0.0.1:5000", show_default=True)
 @click.option("--from", "caller", default="+4923819738700", show_default=True)
@@ -147,5 +183,6 @@ def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (db_cli, customers_cli, notices_cli, accounts_cli, call, *intake_cli.COMMANDS):
+    for command in (db_cli, customers_cli, notices_cli, accounts_cli, staff_cli, call,
+                    *intake_cli.COMMANDS):
         app.cli.add_command(command)

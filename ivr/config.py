@@ -31,7 +31,12 @@ ENVIRONMENT_KEYS = (
     "CUSTOMER_INTERFACE_SECRET",
     "FAX_WEBHOOK_SECRET",
     "TELNYX_PUBLIC_KEY",
+    "WRAP_UP_SECONDS",
+    "AGENT_RING_SECONDS",
+    "CONSOLE_TIMEZONE",
 )
+#: Environment settings that are whole numbers.
+INTEGER_KEYS = ("WRAP_UP_SECONDS", "AGENT_RING_SECONDS")
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
@@ -74,6 +79,13 @@ DEFAULTS = {
     "RECEIPT_DEADLINE_MINUTES": 60,
     "RECEIPTS_PER_SENDER_PER_HOUR": 3,
     "MAIL_RETRY_SECONDS": (15, 60, 180, 300, 600),
+    "WRAP_UP_SECONDS": 30,  # after each call, then the agent is available again
+    "AGENT_RING_SECONDS": 20,  # how long an agent's phone rings before the caller goes back
+    "LOGIN_MAX_FAILURES": 5,  # failed console logins in a row before the account locks
+    "LOGIN_LOCK_SECONDS": 900,
+    "SERVICE_LEVEL_SECONDS": 20,  # answered within this counts for the service level
+    "CONSOLE_TIMEZONE": "Europe/Berlin",  # whose "today" and hours the figures show
+    "QUEUE_POLL_MILLISECONDS": 1000,
 }
 
 DEV_TOKEN_FILE = "dev-twilio-auth-token"
@@ -104,3 +116,5 @@ def finish(config: dict, instance_path: str) -> None:
         config["TWILIO_AUTH_TOKEN"] = development_token(instance_path)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = development_token(instance_path) + "-session"
+    for key in INTEGER_KEYS:
+        config[key] = int(config[key])

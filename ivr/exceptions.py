@@ -31,3 +31,15 @@ class TicketClosed(HotlineError):
 
 class ReplyNotPossible(HotlineError):
     """A reply cannot be sent: no text, or the ticket has no email address."""
+
+
+class LoginRefused(HotlineError):
+    """A console login that is not let in: wrong name or password, or a locked account."""
+
+
+class BadStaffAccount(HotlineError):
+    """A staff account that cannot be created as asked; the message says why."""
+
+
+class StatusRefused(HotlineError):
+    """A status change an agent cannot make now; the message says why."""

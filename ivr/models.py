@@ -1,4 +1,4 @@
-"""The hotline's tables: customers, web accounts, calls, notices, tickets and the intake."""
+"""The hotline's tables: customers, web accounts, calls, notices, staff, tickets and the intake."""
 from __future__ import annotations
 
 import datetime as dt
@@ -75,8 +75,17 @@ class Call(Base):
     status: Mapped[str] = mapped_column(String(16), default="in-progress")
     duration_seconds: Mapped[Optional[int]] = mapped_column(Integer)
     flow_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The caller's place in line: when they first entered the queue, kept when an agent
+    #: did not answer and they went back in (None: enqueued_at is the place).
+    queued_since: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    #: The agent the caller is being connected to or talks with (None while waiting).
+    agent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id"), index=True)
+    agent_offered_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    answered_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, index=True)
+    talk_seconds: Mapped[Optional[int]] = mapped_column(Integer)
 
     customer: Mapped[Optional[Customer]] = relationship()
+    agent: Mapped[Optional["Staff"]] = relationship()
     events: Mapped[list["CallEvent"]] = relationship(
         back_populates="call", order_by="CallEvent.id"
     )
@@ -261,3 +270,26 @@ class OutgoingMail(Base):
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
 
     ticket: Mapped[Ticket] = relationship()
+
+
+class Staff(Base):
+    """A staff account of the console: an agent, supervisor, finance or admin user.
+
+    Agents also carry their working status (offline, available, paused, on a call,
+    wrap-up) and the time it began, which routing uses to find who has been idle longest.
+    """
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[Optional[str]] = mapped_column(String(32))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="offline", index=True)
+    status_reason: Mapped[Optional[str]] = mapped_column(String(100))
+    status_since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    wrap_up_until: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

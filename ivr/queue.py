@@ -1,13 +1,23 @@
-"""The support queue as the database sees it: positions and expected waits."""
+"""The support queue as the database sees it: who waits, in which order, expected waits.
+
+The order is ours, not Twilio's: agents take callers by redirecting them out of Twilio's
+queue, so the database decides who is next. Callers whose activation failed come first,
+then everyone by their place in line (when they first entered the queue; a caller whose
+agent did not answer keeps it).
+"""
 from __future__ import annotations
 
 import datetime as dt
 import math
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.orm import Session
 
 from ivr.models import Call
+
+#: Intents served before all others.
+PRIORITY_INTENTS = ("activation_failed",)
 
 #: How far back answered callers count for the expected wait.
 RECENT = dt.timedelta(hours=1)
@@ -21,14 +31,45 @@ def has_left(call: Call) -> bool:
     )
 
 
+def is_waiting() -> ColumnElement[bool]:
+    """In the queue now: entered it, not left since, not ended, not with an agent."""
+    return and_(
+        Call.enqueued_at.is_not(None),
+        Call.ended_at.is_(None),
+        or_(Call.left_queue_at.is_(None), Call.left_queue_at < Call.enqueued_at),
+        Call.agent_id.is_(None),
+    )
+
+
+def place_in_line() -> ColumnElement:
+    """When the caller first entered the queue."""
+    return func.coalesce(Call.queued_since, Call.enqueued_at)
+
+
+def priority() -> ColumnElement[int]:
+    """0 for callers served first, 1 for everyone else."""
+    return case((Call.intent.in_(PRIORITY_INTENTS), 0), else_=1)
+
+
+def waiting_callers(session: Session, limit: int | None = None) -> list[Call]:
+    """The callers in the queue, next first."""
+    query = select(Call).where(is_waiting()).order_by(priority(), place_in_line(), Call.id)
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
 def waiting_ahead(session: Session, call: Call) -> int:
-    """How many callers entered the queue before this one and are still in it."""
+    """How many callers in the queue come before this one."""
+    rank = 0 if call.intent in PRIORITY_INTENTS else 1
+    place = call.queued_since or call.enqueued_at
     return session.scalar(
         select(func.count(Call.id)).where(
-            Call.enqueued_at.is_not(None),
-            Call.enqueued_at < call.enqueued_at,
-            Call.ended_at.is_(None),
-            (Call.left_queue_at.is_(None)) | (Call.left_queue_at < Call.enqueued_at),
+            is_waiting(),
+            Call.id != call.id,
+            or_(
+                priority() < rank,
+                and_(priority() == rank,
+                     or_(place_in_line() < place, and_(place_in_line() == place, Call.id < call.id))),
+            ),
         )
     ) or 0
 

@@ -1,6 +1,7 @@
 """Fixtures: an app per test on SQLite and on PostgreSQL, signed Twilio requests, a server."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import threading
@@ -16,7 +17,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from billing.models import Tariff
 from ivr import schema
-from ivr.db import Base
+from ivr.db import Base, utcnow
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
@@ -213,3 +214,77 @@ def redis_app(app):
     jobs.init_app(app)
     yield app
     connection.flushdb()
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def staff_password_hash() -> str:
+    """The hash of STAFF_PASSWORD, made once: argon2 is slow on purpose."""
+    from ivr.passwords import hash_staff_password
+
+    return hash_staff_password(STAFF_PASSWORD)
+
+
+@pytest.fixture
+def make_staff(session, staff_password_hash):
+    """Create a staff account: make_staff("anna", role="agent", status="available")."""
+    from ivr.models import Staff
+
+    def make(username: str, role: str = "agent", phone: str | None = "+4923811230001",
+             status: str | None = None, idle_minutes: float = 0):
+        member = Staff(username=username, role=role, phone=phone, password_hash=staff_password_hash,
+                       status=status or "offline",
+                       status_since=utcnow() - dt.timedelta(minutes=idle_minutes))
+        session.add(member)
+        session.commit()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def waiting_call(session):
+    """A caller waiting in the queue for some minutes: waiting_call("CA1", minutes=3)."""
+    from ivr.models import Call
+
+    def make(call_sid: str, minutes: float = 1, intent: str = "support",
+             caller: str = "+4923819738700", **columns):
+        call = Call(call_sid=call_sid, caller=caller, state="queue", intent=intent,
+                    enqueued_at=utcnow() - dt.timedelta(minutes=minutes),
+                    queue_free_announced_at=utcnow() - dt.timedelta(minutes=minutes), **columns)
+        session.add(call)
+        session.commit()
+        return call
+
+    return make
+
+
+class Console:
+    """A browser-less console user: logs in and sends forms and JSON with the CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self) -> str:
+        with self.client.session_transaction() as cookie_session:
+            if "csrf" not in cookie_session:
+                cookie_session["csrf"] = "t" * 43
+            return cookie_session["csrf"]
+
+    def login(self, username: str, password: str = STAFF_PASSWORD):
+        self.client.get("/console/login")
+        return self.client.post("/console/login", data={
+            "username": username, "password": password, "csrf_token": self.token()})
+
+    def form(self, path: str, **fields):
+        return self.client.post(path, data={"csrf_token": self.token(), **fields})
+
+    def json(self, path: str, data: dict | None = None):
+        return self.client.post(path, json=data or {}, headers={"X-CSRF-Token": self.token()})
+
+
+@pytest.fixture
+def console(client) -> Console:
+    return Console(client)

@@ -18,7 +18,11 @@ def queued(twilio):
 
 
 def test_first_wait_says_position_expected_wait_and_that_waiting_is_free(queued, session):
-    root = queued.twiml("/twilio/queue/wait", QueuePosition="3", QueueTime="0")
+    now = dt.datetime.now(dt.timezone.utc)
+    for minutes in (3, 2):
+        session.add(Call(call_sid=f"CA-earlier-{minutes}", enqueued_at=now - dt.timedelta(minutes=minutes)))
+    session.commit()
+    root = queued.twiml("/twilio/queue/wait", QueuePosition="1", QueueTime="0")
     assert spoken(root) == ["Sie sind an Position 3.",
                             "Die voraussichtliche Wartezeit beträgt etwa 6 Minuten.",
                             "Die Wartezeit ist für Sie kostenlos."]
@@ -35,12 +39,26 @@ def test_hold_music_plays_between_announcements_when_configured(queued, app):
     assert root[-1].text == "https://example.net/hold.mp3"
 
 
-def test_position_is_counted_from_the_database_when_twilio_gives_none(queued, session):
+def test_position_is_counted_from_the_database_not_taken_from_twilio(queued, session):
+    now = dt.datetime.now(dt.timezone.utc)
+    session.add(Call(call_sid="CA-earlier", enqueued_at=now - dt.timedelta(minutes=3)))
+    session.add(Call(call_sid="CA-left", enqueued_at=now - dt.timedelta(minutes=4),
+                     left_queue_at=now, queue_result="redirected"))
+    session.add(Call(call_sid="CA-gone", enqueued_at=now - dt.timedelta(minutes=5), ended_at=now))
+    session.commit()
+    root = queued.twiml("/twilio/queue/wait", QueuePosition="7")
+    assert spoken(root)[0] == "Sie sind an Position 2."
+
+
+def test_a_caller_whose_activation_failed_is_put_first(queued, session):
     now = dt.datetime.now(dt.timezone.utc)
     session.add(Call(call_sid="CA-earlier", enqueued_at=now - dt.timedelta(minutes=3)))
     session.commit()
-    root = queued.twiml("/twilio/queue/wait", QueuePosition="")
-    assert spoken(root)[0] == "Sie sind an Position 2."
+    call = find_call(session, queued.call_sid)
+    call.intent = "activation_failed"
+    session.commit()
+    root = queued.twiml("/twilio/queue/wait", QueuePosition="2")
+    assert spoken(root)[0] == "Sie sind an Position 1."
 
 
 def test_expected_wait_comes_from_recent_answered_callers(session):

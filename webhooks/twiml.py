@@ -7,11 +7,19 @@ from urllib.parse import urlencode
 from twilio.twiml.voice_response import VoiceResponse
 
 import prompts
-from callflows.script import Ask, Hangup, Line, Music, Pause, Queue, Say, Script
+from callflows.script import Ask, DialAgent, Hangup, Line, Music, Pause, Queue, Say, Script
 
 STEP_PATH = "/twilio/step"
 QUEUE_WAIT_PATH = "/twilio/queue/wait"
 QUEUE_LEFT_PATH = "/twilio/queue/left"
+AGENT_DIAL_PATH = "/twilio/agent/dial"
+AGENT_ANSWERED_PATH = "/twilio/agent/answered"
+AGENT_DONE_PATH = "/twilio/agent/done"
+
+
+def agent_url(path: str, agent_id: int) -> str:
+    """An agent webhook's path for one agent."""
+    return f"{path}?{urlencode({'agent': agent_id})}"
 
 
 def step_url(state: str) -> str:
@@ -57,6 +65,11 @@ def render(script: Script, language: str, settings: Mapping) -> VoiceResponse:
         elif isinstance(action, Queue):
             response.enqueue(action.name, wait_url=QUEUE_WAIT_PATH, wait_url_method="POST",
                              action=QUEUE_LEFT_PATH, method="POST")
+        elif isinstance(action, DialAgent):
+            dial = response.dial(action=agent_url(AGENT_DONE_PATH, action.agent_id), method="POST",
+                                 timeout=action.timeout)
+            answered = f"{AGENT_ANSWERED_PATH}?{urlencode({'agent': action.agent_id, 'call': action.call_sid})}"
+            dial.number(action.number, url=answered, method="POST")
         elif isinstance(action, Hangup):
             response.hangup()
         else:  # pragma: no cover - a new action type without a renderer

@@ -21,7 +21,7 @@ from callflows import FIRST_STATE
 from callflows import queue as queue_flow
 from callflows.engine import Turn, keypad_input
 from callflows.script import Line, Queue, Say
-from ivr import jobs
+from ivr import agents, jobs, routing
 from ivr.calls import open_call, record_status
 from ivr.db import get_session, utcnow
 from ivr.queue import waiting_ahead
@@ -108,24 +108,19 @@ def step():
     return answer(turn, machine.answer(turn, asked, keypad_input(params().get("Digits"))))
 
 
-def queue_position() -> int:
-    try:
-        return max(1, min(int(params().get("QueuePosition", "")), 10_000))
-    except ValueError:
-        return 0
-
-
 @bp.post("/queue/wait")
 @call_webhook
 def queue_wait():
-    """What a waiting caller hears, once per interval."""
+    """What a waiting caller hears, once per interval; the position is ours (see ivr.queue)."""
     turn, _ = call_turn()
     call = turn.call
     if call.enqueued_at is None:
         call.enqueued_at = turn.now
         call.state = "queue"
-    position = queue_position() or waiting_ahead(turn.session, call) + 1
-    return answer(turn, queue_flow.waiting(turn, position))
+    position = waiting_ahead(turn.session, call) + 1
+    response = answer(turn, queue_flow.waiting(turn, position))
+    routing.route_waiting_callers()  # an idle agent may take this caller (or one ahead) now
+    return response
 
 
 @bp.post("/queue/left")
@@ -163,5 +158,7 @@ def status():
                                        current_app.config["DEFAULT_LANGUAGE"])
     session.commit()
     if became_final:
+        agents.caller_gone(session, call, utcnow(), current_app.config["WRAP_UP_SECONDS"])
+        session.commit()
         rate_later(call.call_sid)
     return Response(status=204)

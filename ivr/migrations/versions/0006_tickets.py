@@ -2,7 +2,7 @@
 attachments, fax documents, outgoing mail (receipts and replies).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-25 12:16:18.720829
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import ivr.db
 
 
 revision: str = '0006'
-down_revision: Union[str, None] = '0004'
+down_revision: Union[str, None] = '0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
