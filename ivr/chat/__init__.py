@@ -10,8 +10,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the customers' chat and the console's chat page."""
-    from ivr.chat import console, customer
+    """Register the customers' chat, the console's chat page and `hotline chat`."""
+    from ivr.chat import cli, console, customer
 
     app.register_blueprint(customer.bp)
     app.register_blueprint(console.bp)
+    app.cli.add_command(cli.chat_cli)

@@ -2,7 +2,8 @@
 
 | route              | does                                                            |
 |--------------------|-----------------------------------------------------------------|
-| GET  /chat/enter   | `?token=…` from the customer system: starts the chat session    |
+| GET  /chat/enter   | the page a customer-account link opens: `/chat/enter#token=…`   |
+| POST /chat/enter   | form field `token` (the page posts it): starts the chat session  |
 | GET  /chat/        | the chat page (online: the room; offline: how else to reach us) |
 | GET  /chat/stream  | server-sent events: messages the customer may see, status       |
 | POST /chat/messages| JSON {body, to_support}: a public message or a [Support] question |
@@ -67,11 +68,18 @@ def chat_error(exc: ChatError) -> Response:
 
 
 @bp.get("/enter")
+def opening():
+    """The page a link from the customer account opens; its script posts the token from the
+    URL's fragment, which never reaches the server's or a proxy's logs."""
+    return render_template("chat/enter.html")
+
+
+@bp.post("/enter")
 def enter():
-    """Check the entry token and start the chat session; the page then loads without it."""
+    """Check the entry token and start the chat session; the chat page loads without it."""
     config = current_app.config
     try:
-        customer = read_entry_token(config["CHAT_SHARED_SECRET"], request.args.get("token"),
+        customer = read_entry_token(config["CHAT_SHARED_SECRET"], request.form.get("token"),
                                     config["CHAT_TOKEN_SECONDS"])
     except EntryRefused as exc:
         return refused_page(exc)

@@ -110,8 +110,8 @@ def post_support_message(session: Session, staff: Staff, body: object, now: dt.d
 
 
 def message_json(message: ChatMessage, viewer: Viewer) -> dict:
-    """A message as the viewer gets it: customers never learn others' customer numbers
-    nor which staff member wrote."""
+    """A message as the viewer gets it: customers never learn others' customer numbers,
+    which staff member wrote, nor which (perhaps someone else's private) message it answers."""
     from_support = message.staff_id is not None
     data = {
         "id": message.id,
@@ -119,12 +119,12 @@ def message_json(message: ChatMessage, viewer: Viewer) -> dict:
         "author": SUPPORT_NAME if from_support else message.author_name,
         "from_support": from_support,
         "private": message.private_for is not None,
-        "reply_to": message.reply_to_id,
         "body": message.body,
     }
     if viewer.is_support:
         data.update(customer_number=message.customer_number, private_for=message.private_for,
-                    staff=message.author_name if from_support else None)
+                    staff=message.author_name if from_support else None,
+                    reply_to=message.reply_to_id)
     else:
         data["mine"] = message.customer_number == viewer.customer_number
     return data

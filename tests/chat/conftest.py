@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from typing import Optional
-from urllib.parse import quote
 
 import pytest
 
@@ -60,8 +60,10 @@ class ChatCustomer:
         self.name = name
 
     def enter(self, token: Optional[str] = None):
+        """Open the entry page as a customer-account link does, and post the token as it does."""
         token = token if token is not None else make_entry_token(CHAT_SECRET, self.number, self.name)
-        return self.client.get("/chat/enter?token=" + quote(token))
+        assert self.client.get("/chat/enter").status_code == 200
+        return self.client.post("/chat/enter", data={"token": token, "csrf_token": self.csrf()})
 
     def csrf(self) -> str:
         with self.client.session_transaction() as cookie_session:
@@ -124,3 +126,47 @@ def support(app, make_staff) -> Support:
     anna.login("anna")
     anna.available(True)
     return anna
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (Playwright's own download is not used)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium):
+    """New browser contexts (separate cookies, like separate people), closed after the test."""
+    contexts = []
+
+    def make():
+        context = chromium.new_context()
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def live_chat(app, live_server):
+    """The live server with short streams, so that browsers reconnect with Last-Event-ID.
+
+    Afterwards it waits for the requests still being served (streams end at their next
+    write once the client is gone), so that none outlives the test's database.
+    """
+    app.config.update(CHAT_STREAM_SECONDS=2, CHAT_POLL_SECONDS=0.1)
+    yield live_server
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout=30)

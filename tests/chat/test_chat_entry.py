@@ -29,7 +29,7 @@ def test_a_valid_token_lets_the_customer_in_under_their_name(erika):
 
 
 def test_without_a_token_there_is_no_entry_and_the_page_says_where_to_go(erika):
-    response = erika.client.get("/chat/enter")
+    response = erika.enter("")
     assert response.status_code == 401
     assert "aus Ihrem Kundenaccount" in response.get_data(as_text=True)
     assert erika.client.get("/chat/").status_code == 401
@@ -94,3 +94,32 @@ def test_the_chat_session_ends_after_its_time(erika, app):
     erika.enter()
     assert erika.client.get("/chat/").status_code == 401
     assert erika.post_raw({"body": "Hallo"}).status_code == 401
+
+
+def test_the_entry_page_posts_the_token_from_the_fragment_so_that_no_url_carries_it(erika):
+    page = erika.client.get("/chat/enter").get_data(as_text=True)
+    assert 'method="post"' in page and "location.hash" in page and "replaceState" in page
+    assert erika.client.get("/chat/").status_code == 401
+
+
+def test_the_entry_post_needs_the_pages_csrf_token(erika):
+    response = erika.client.post("/chat/enter", data={
+        "token": make_entry_token(CHAT_SECRET, "10001", "Erika")})
+    assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
+
+
+def test_the_link_command_prints_a_link_the_chat_lets_in(app, erika):
+    result = app.test_cli_runner().invoke(args=["chat", "link", "--customer", "10001",
+                                                "--name", "Erika Mustermann",
+                                                "--base-url", "https://hotline.example.net/"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip()
+    assert link.startswith("https://hotline.example.net/chat/enter#token=")
+    assert erika.enter(link.split("#token=")[1]).status_code == 302
+    assert "Erika Mustermann" in erika.client.get("/chat/").get_data(as_text=True)
+
+
+def test_the_link_command_needs_the_secret(app):
+    app.config["CHAT_SHARED_SECRET"] = None
+    result = app.test_cli_runner().invoke(args=["chat", "link", "--customer", "10001", "--name", "E"])
+    assert result.exit_code == 2 and "CHAT_SHARED_SECRET" in result.output

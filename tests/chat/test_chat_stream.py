@@ -81,6 +81,11 @@ def test_while_one_message_is_uncommitted_no_other_writer_can_add_one(app, sessi
     session.rollback()
 
 
+def csrf_of(page: str) -> str:
+    """The CSRF token a chat page carries in its meta tag."""
+    return page.split('name="csrf-token" content="')[1].split('"')[0]
+
+
 def open_stream(base_url: str, path: str, http: requests.Session) -> requests.Response:
     response = http.get(base_url + path, stream=True, timeout=30)
     assert response.status_code == 200
@@ -103,23 +108,25 @@ def events_until(response: requests.Response, body: str) -> list[dict]:
     raise AssertionError(f"the stream ended before {body!r}; received {received}")
 
 
-def test_live_streams_of_several_customers_carry_only_what_each_may_see(app, live_server, support):
+def test_live_streams_of_several_customers_carry_only_what_each_may_see(app, live_chat, support):
     """Streams open before the messages are sent; the last public message marks the end."""
     app.config["CHAT_STREAM_SECONDS"] = 20
+    live_server = live_chat
     people = {}
     for number, name in [("10001", "Erika"), ("10002", "Max"), ("10003", "Lena")]:
         http = requests.Session()
-        assert http.get(live_server + "/chat/enter?token="
-                        + make_entry_token(CHAT_SECRET, number, name)).status_code == 200
+        page = http.get(live_server + "/chat/enter").text
+        response = http.post(live_server + "/chat/enter", data={
+            "token": make_entry_token(CHAT_SECRET, number, name), "csrf_token": csrf_of(page)})
+        assert response.status_code == 200 and response.url == live_server + "/chat/"
         people[number] = http
     streams = {number: open_stream(live_server, "/chat/stream", http) for number, http in people.items()}
 
     def say(number, body, to_support=False):
         http = people[number]
         page = http.get(live_server + "/chat/").text
-        token = page.split('name="csrf-token" content="')[1].split('"')[0]
         response = http.post(live_server + "/chat/messages", json={"body": body, "to_support": to_support},
-                             headers={"X-CSRF-Token": token})
+                             headers={"X-CSRF-Token": csrf_of(page)})
         assert response.status_code == 201, response.text
         return response.json()["id"]
 
@@ -134,6 +141,8 @@ def test_live_streams_of_several_customers_carry_only_what_each_may_see(app, liv
     finally:
         for stream in streams.values():
             stream.close()
+        for http in people.values():
+            http.close()
     assert bodies == {
         "10001": ["Erika fragt privat", "Max fragt öffentlich", "Antwort nur für Erika", "Ende für alle"],
         "10002": ["Max fragt öffentlich", "Ende für alle"],

@@ -54,6 +54,7 @@ def test_customers_learn_neither_other_customer_numbers_nor_staff_names(room):
     erika, *_ = room
     for message in messages_of(erika.stream()):
         assert "customer_number" not in message and "private_for" not in message
+        assert "reply_to" not in message
         assert "staff" not in message and "anna" not in str(message)
         assert message["mine"] == (message["author"] == "Erika Mustermann")
 
