@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 
 import billing.cli
 import callflows
+import ivr.chat
 import ivr.cli
 import ivr.console
 import ivr.db
@@ -34,6 +35,7 @@ def create_app(test_config: Optional[Mapping] = None) -> Flask:
     app.extensions["callflows"] = callflows.build_machine(app.config)
     webhooks.init_app(app)
     ivr.console.init_app(app)
+    ivr.chat.init_app(app)
     ivr.cli.init_app(app)
     billing.cli.init_app(app)
     return app

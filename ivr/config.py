@@ -34,9 +34,13 @@ ENVIRONMENT_KEYS = (
     "WRAP_UP_SECONDS",
     "AGENT_RING_SECONDS",
     "CONSOLE_TIMEZONE",
+    "CHAT_SHARED_SECRET",
+    "CHAT_TOKEN_SECONDS",
+    "CHAT_STREAM_SECONDS",
 )
 #: Environment settings that are whole numbers.
-INTEGER_KEYS = ("WRAP_UP_SECONDS", "AGENT_RING_SECONDS")
+INTEGER_KEYS = ("WRAP_UP_SECONDS", "AGENT_RING_SECONDS", "CHAT_TOKEN_SECONDS",
+                "CHAT_STREAM_SECONDS")
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
@@ -86,6 +90,19 @@ DEFAULTS = {
     "SERVICE_LEVEL_SECONDS": 20,  # answered within this counts for the service level
     "CONSOLE_TIMEZONE": "Europe/Berlin",  # whose "today" and hours the figures show
     "QUEUE_POLL_MILLISECONDS": 1000,
+    "CHAT_SHARED_SECRET": None,  # None: nobody can enter the chat (the customer system signs)
+    "CHAT_TOKEN_SECONDS": 120,  # how long an entry link from the customer account is good
+    "CHAT_SESSION_SECONDS": 8 * 3600,  # how long a customer stays in after entering
+    "CHAT_MAX_MESSAGE_CHARS": 1000,
+    "CHAT_RATE_MESSAGES": 5,  # a customer may send this many messages ...
+    "CHAT_RATE_SECONDS": 30,  # ... within this many seconds
+    "CHAT_PRESENCE_SECONDS": 45,  # an agent's chat counts as open this long after its heartbeat
+    "CHAT_HEARTBEAT_SECONDS": 15,  # how often an open agent chat renews its presence
+    "CHAT_STREAM_SECONDS": 25,  # one event stream's length; the browser then reconnects
+    "CHAT_POLL_SECONDS": 1.0,  # how often a stream looks for new messages
+    "CHAT_HISTORY_MESSAGES": 100,  # what a newly opened chat shows of the room's history
+    "CHAT_SUPPORT_EMAIL": "support@candan.eu",
+    "CHAT_HOTLINE": "+49 (0) 9001 410520 (0,45 EUR/Min., Mobilfunknetze max. 0,90 EUR/Min.)",
 }
 
 DEV_TOKEN_FILE = "dev-twilio-auth-token"

@@ -293,3 +293,40 @@ class Staff(Base):
     status_since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     wrap_up_until: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChatMessage(Base):
+    """One message of the support chat room, from a customer or from support.
+
+    `private_for` is None for a public message, which everyone in the room sees. Otherwise
+    it names the one customer who, besides support, may see it: the asker of a [Support]
+    question, or the customer a private answer goes to.
+    """
+
+    __tablename__ = "chat_messages"
+    __table_args__ = (
+        Index("ix_chat_messages_private_for_id", "private_for", "id"),
+        Index("ix_chat_messages_customer_sent", "customer_number", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The customer who wrote it (None: support wrote it).
+    customer_number: Mapped[Optional[str]] = mapped_column(String(20))
+    #: The staff member who wrote it (None: a customer wrote it).
+    staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id"))
+    author_name: Mapped[str] = mapped_column(String(80))
+    private_for: Mapped[Optional[str]] = mapped_column(String(20))
+    reply_to_id: Mapped[Optional[int]] = mapped_column(ForeignKey("chat_messages.id"))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class ChatPresence(Base):
+    """A staff member with the chat open: whether they are available for chat, and when
+    their chat was last seen open (the heartbeat)."""
+
+    __tablename__ = "chat_presence"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
+    available: Mapped[bool] = mapped_column(default=False)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
