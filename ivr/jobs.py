@@ -25,13 +25,19 @@ def init_app(app: Flask) -> None:
 
 
 def enqueue(function: str, *args: object, job_id: Optional[str] = None) -> None:
-    """Run `package.module.function(*args)` as a job: on rq, or inline without Redis."""
+    """Run `package.module.function(*args)` as a job: on rq, or inline without Redis.
+
+    As on rq, a job that fails inline does not fail the caller: it is logged.
+    """
     queue: Optional[Queue] = current_app.extensions.get("rq.queue")
     if queue is not None:
         queue.enqueue(function, *args, job_id=job_id)
         return
     module, _, name = function.rpartition(".")
-    getattr(importlib.import_module(module), name)(*args)
+    try:
+        getattr(importlib.import_module(module), name)(*args)
+    except Exception:
+        log.exception("job %s%r failed", function, args)
 
 
 def schedule(at: dt.datetime, function: str, *args: object, job_id: Optional[str] = None) -> bool:
