@@ -20,7 +20,7 @@ from billing.rating import rate
 from billing.tariffs import TariffTable, call_price_digit, priced_line
 from ivr.models import Call
 
-#: The values that make up a rating; `rated_at` and the ids are not part of it.
+#: The values that make up a rating; `rated_at` and the ids of the record and call are not.
 RATED_FIELDS = ("tariff_id", "tariff_name", "line_type", "line_type_flagged",
                 "billable_seconds", "billed_units", "price_per_minute", "net", "vat",
                 "gross", "zero_reason")
