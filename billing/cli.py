@@ -129,7 +129,10 @@ def rate_month(month: Month, only_unrated: bool, cause: str) -> None:
     after = 0
     while True:
         with new_session() as session, session.begin():
-            batch = rate_batch(session, rater(session), month, after, only_unrated, cause)
+            try:
+                batch = rate_batch(session, rater(session), month, after, only_unrated, cause)
+            except BillingError as exc:
+                raise click.ClickException(f"{exc}; {calls} calls rated before") from None
         if batch.calls == 0:
             break
         calls, written, after = calls + batch.calls, written + batch.written, batch.last_call_id

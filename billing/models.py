@@ -29,13 +29,9 @@ class Tariff(Base):
     valid_until: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
 
 
-class ChargeRecord(Base):
-    """The rated result of one call: billable time, tariff, amounts, or why it is free."""
+class Rated:
+    """The columns of a rating, shared by a charge record and the audit of its old values."""
 
-    __tablename__ = "charge_records"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), unique=True)
     tariff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tariffs.id"))
     tariff_name: Mapped[Optional[str]] = mapped_column(String(64))
     line_type: Mapped[str] = mapped_column(String(16))
@@ -50,8 +46,17 @@ class ChargeRecord(Base):
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-class ChargeRecordChange(Base):
-    """The amounts a charge record had before a re-rating replaced them, and why."""
+class ChargeRecord(Rated, Base):
+    """The rated result of one call: billable time, tariff, amounts, or why it is free."""
+
+    __tablename__ = "charge_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), unique=True)
+
+
+class ChargeRecordChange(Rated, Base):
+    """The values a charge record had before a re-rating replaced them, and why."""
 
     __tablename__ = "charge_record_changes"
 
@@ -59,15 +64,3 @@ class ChargeRecordChange(Base):
     charge_record_id: Mapped[int] = mapped_column(ForeignKey("charge_records.id"), index=True)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     cause: Mapped[str] = mapped_column(String(64))
-    tariff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tariffs.id"))
-    tariff_name: Mapped[Optional[str]] = mapped_column(String(64))
-    line_type: Mapped[str] = mapped_column(String(16))
-    line_type_flagged: Mapped[bool] = mapped_column(Boolean)
-    billable_seconds: Mapped[int] = mapped_column(Integer)
-    billed_units: Mapped[int] = mapped_column(Integer)
-    price_per_minute: Mapped[Decimal] = mapped_column(Money)
-    net: Mapped[Decimal] = mapped_column(Money)
-    vat: Mapped[Decimal] = mapped_column(Money)
-    gross: Mapped[Decimal] = mapped_column(Money)
-    zero_reason: Mapped[Optional[str]] = mapped_column(String(120))
-    rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from billing.models import ChargeRecord
@@ -44,6 +44,9 @@ def rate_batch(session: Session, rater: Rater, month: Month, after_call_id: int,
         return Batch(0, 0, after_call_id)
     records = {record.call_id: record for record in session.scalars(
         select(ChargeRecord).where(ChargeRecord.call_id.in_([call.id for call in calls])))}
-    written = sum(rater.record(session, call, records.get(call.id), cause, savepoint=False)
-                  for call in calls)
-    return Batch(len(calls), written, calls[-1].id)
+    new_records = [rater.new_record(call) for call in calls if call.id not in records]
+    if new_records:  # one multi-row INSERT: the batch owns its transaction
+        session.execute(insert(ChargeRecord), new_records)
+    changed = sum(rater.replace(session, records[call.id], rater.values(call), cause)
+                  for call in calls if call.id in records)
+    return Batch(len(calls), len(new_records) + changed, calls[-1].id)

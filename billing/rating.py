@@ -55,9 +55,11 @@ def zero_reason(call: Call) -> Optional[str]:
     """Why the call costs nothing, or None when it is charged."""
     if call.status != "completed" or call.ended_at is None:
         return f"call not completed ({call.status})"
+    if call.announced_at is None:
+        return "§ 116: no price announcement before charging"
     if call.charging_started_at is None:
         return "hung up during the price announcement"
-    if call.announced_at is None or call.announced_at > call.charging_started_at:
+    if call.announced_at > call.charging_started_at:
         return "§ 116: no price announcement before charging"
     if call.enqueued_at is not None and call.queue_free_announced_at is None \
             and queue_seconds(call, call.ended_at) > 0:

@@ -20,7 +20,7 @@ from billing.rating import rate
 from billing.tariffs import TariffTable, call_price_digit, priced_line
 from ivr.models import Call
 
-#: The values that make up a rating; `rated_at` and the ids are not part of it.
+#: The values that make up a rating; `rated_at` and the ids of the record and call are not.
 RATED_FIELDS = ("tariff_id", "tariff_name", "line_type", "line_type_flagged",
                 "billable_seconds", "billed_units", "price_per_minute", "net", "vat",
                 "gross", "zero_reason")
@@ -48,26 +48,30 @@ class Rater:
             "gross": rating.gross, "zero_reason": rating.zero_reason,
         }
 
-    def record(self, session: Session, call: Call, record: Optional[ChargeRecord], cause: str,
-               savepoint: bool = True) -> bool:
+    def new_record(self, call: Call) -> dict[str, Any]:
+        """The columns of a new charge record for the call."""
+        return {"call_id": call.id, "rated_at": self.now, **self.values(call)}
+
+    def record(self, session: Session, call: Call, record: Optional[ChargeRecord],
+               cause: str) -> bool:
         """Write the call's rating into its record (`record`: the one it has, if any).
 
-        Returns True when a record was created or changed. A changed record's old values go
-        to the audit first. A new record is inserted in a savepoint, so that a worker that
-        rated the same call at the same moment wins without failing this transaction;
-        batches that own their whole transaction pass `savepoint=False`.
+        Returns True when a record was created or changed. A new record is inserted in a
+        savepoint, so that a worker that rated the same call at the same moment wins
+        without failing this transaction.
         """
-        values = self.values(call)
-        if record is None and not savepoint:
-            session.add(ChargeRecord(call_id=call.id, rated_at=self.now, **values))
-            return True
         if record is None:
             try:
                 with session.begin_nested():
-                    session.add(ChargeRecord(call_id=call.id, rated_at=self.now, **values))
+                    session.add(ChargeRecord(**self.new_record(call)))
                 return True
             except IntegrityError:  # rated by another worker at the same moment
                 record = record_of(session, call)
+        return self.replace(session, record, self.values(call), cause)
+
+    def replace(self, session: Session, record: ChargeRecord, values: dict[str, Any],
+                cause: str) -> bool:
+        """Give the record new rated values, its old ones going to the audit; False if equal."""
         if all(getattr(record, name) == value for name, value in values.items()):
             return False
         session.add(ChargeRecordChange(charge_record_id=record.id, changed_at=self.now,

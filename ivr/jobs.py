@@ -29,10 +29,10 @@ def enqueue(function: str, *args: object, job_id: Optional[str] = None,
             retry_seconds: Sequence[int] = ()) -> None:
     """Run `package.module.function(*args)` as a job: on rq, or inline without Redis.
 
-    With `retry_seconds`, rq runs a failed job again after each of these waits. Inline,
-    such a job's failure is logged and not raised: the job has recorded it, and the
-    check that watches its work picks it up again. When Redis cannot take a job, it runs
-    inline instead: slower, but not lost.
+    With `retry_seconds`, rq runs a failed job again after each of these waits. As on rq,
+    a job that fails inline does not fail the caller: it is logged, and the check that
+    watches its work picks it up again. When Redis cannot take a job, it runs inline
+    instead: slower, but not lost.
     """
     queue: Optional[Queue] = current_app.extensions.get("rq.queue")
     if queue is not None:
@@ -42,18 +42,16 @@ def enqueue(function: str, *args: object, job_id: Optional[str] = None,
             return
         except RedisError as exc:
             log.warning("Redis refused job %s (%s); running it inline", job_id or function, exc)
-    run_inline(function, *args, raise_errors=not retry_seconds)
+    run_inline(function, *args)
 
 
-def run_inline(function: str, *args: object, raise_errors: bool = True) -> None:
-    """Import `package.module.function` and call it; failures are logged unless raised."""
+def run_inline(function: str, *args: object) -> None:
+    """Import `package.module.function` and call it; a failure is logged, not raised."""
     module, _, name = function.rpartition(".")
     try:
         getattr(importlib.import_module(module), name)(*args)
     except Exception:
-        if raise_errors:
-            raise
-        log.exception("job %s%r failed; it is left for the next check", function, args)
+        log.exception("job %s%r failed", function, args)
 
 
 def schedule(at: dt.datetime, function: str, *args: object, job_id: Optional[str] = None) -> bool:

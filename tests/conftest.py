@@ -167,6 +167,22 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture
+def rq_queue(app):
+    """The app's jobs go to rq on the test Redis database, flushed before and after."""
+    from redis import Redis
+    from rq import Queue
+
+    from ivr import jobs
+
+    connection = Redis.from_url(REDIS_TEST_URL)
+    connection.flushdb()
+    app.config["REDIS_URL"] = REDIS_TEST_URL
+    jobs.init_app(app)
+    yield Queue(jobs.QUEUE_NAME, connection=connection)
+    connection.flushdb()
+
+
+@pytest.fixture
 def twilio_api(app):
     """A local stand-in for Twilio's REST API; the app's REST client points at it."""
     from tests.fake_twilio_api import TwilioApi

@@ -1,30 +1,16 @@
 """The 60-minute cut-off (§ 113): a scheduled rq job per call, and a sweep without Redis."""
 import datetime as dt
 
-import pytest
-from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
 from billing.cutoff import CUT_OFF_EVENT
-from ivr import jobs
 from ivr.calls import find_call
 from ivr.models import CallEvent
 from tests.billing_calls import UTC, finished_call
-from tests.conftest import REDIS_TEST_URL
 
 HANG_UP = {"Status": "completed"}
-
-
-@pytest.fixture
-def queue(app):
-    connection = Redis.from_url(REDIS_TEST_URL)
-    connection.flushdb()
-    app.config["REDIS_URL"] = REDIS_TEST_URL
-    jobs.init_app(app)
-    yield Queue(jobs.QUEUE_NAME, connection=connection)
-    connection.flushdb()
 
 
 def cut_off_events(session, call):
@@ -40,21 +26,21 @@ def age(session, call_sid, minutes):
     return call
 
 
-def run_due_jobs(app, queue):
+def run_due_jobs(app, rq_queue):
     """What a worker started with --with-scheduler does once the scheduled moment came."""
-    registry = ScheduledJobRegistry(queue=queue)
+    registry = ScheduledJobRegistry(queue=rq_queue)
     for job_id in registry.get_job_ids():
-        registry.schedule(queue.fetch_job(job_id), dt.datetime.now(UTC) - dt.timedelta(seconds=1))
+        registry.schedule(rq_queue.fetch_job(job_id), dt.datetime.now(UTC) - dt.timedelta(seconds=1))
     with app.app_context():
-        SimpleWorker([queue], connection=queue.connection).work(burst=True, with_scheduler=True)
+        SimpleWorker([rq_queue], connection=rq_queue.connection).work(burst=True, with_scheduler=True)
 
 
-def test_a_new_call_schedules_its_cut_off_60_minutes_after_it_started(twilio, queue, session):
+def test_a_new_call_schedules_its_cut_off_60_minutes_after_it_started(twilio, rq_queue, session):
     twilio.start()
     call = find_call(session, twilio.call_sid)
-    registry = ScheduledJobRegistry(queue=queue)
+    registry = ScheduledJobRegistry(queue=rq_queue)
     assert registry.get_job_ids() == [f"cutoff-{twilio.call_sid}"]
-    job = queue.fetch_job(f"cutoff-{twilio.call_sid}")
+    job = rq_queue.fetch_job(f"cutoff-{twilio.call_sid}")
     assert (job.func_name, job.args) == ("billing.cutoff.cut_off_call", (twilio.call_sid,))
     scheduled = registry.get_scheduled_time(job)
     assert abs(scheduled - (call.started_at + dt.timedelta(minutes=60))) < dt.timedelta(seconds=1)
@@ -62,22 +48,22 @@ def test_a_new_call_schedules_its_cut_off_60_minutes_after_it_started(twilio, qu
     assert registry.get_job_ids() == [f"cutoff-{twilio.call_sid}"]
 
 
-def test_the_scheduled_job_hangs_up_a_call_still_open_at_60_minutes(app, twilio, queue, session,
+def test_the_scheduled_job_hangs_up_a_call_still_open_at_60_minutes(app, twilio, rq_queue, session,
                                                                      twilio_api):
     twilio.to_menu()
     call = age(session, twilio.call_sid, 60)
-    run_due_jobs(app, queue)
+    run_due_jobs(app, rq_queue)
     assert [(r.path.rsplit("/", 1)[-1], r.form) for r in twilio_api.requests] == \
         [(f"{twilio.call_sid}.json", HANG_UP)]
     assert cut_off_events(session, call) == [{"ok": True}]
 
 
-def test_the_scheduled_job_leaves_a_call_that_ended(app, twilio, queue, session, twilio_api):
+def test_the_scheduled_job_leaves_a_call_that_ended(app, twilio, rq_queue, session, twilio_api):
     twilio.to_menu()
     twilio.post("/twilio/status", CallStatus="completed", CallDuration="300")
-    queue.empty()  # the rating job is not what this test runs
+    rq_queue.empty()  # the rating job is not what this test runs
     call = age(session, twilio.call_sid, 61)
-    run_due_jobs(app, queue)
+    run_due_jobs(app, rq_queue)
     assert twilio_api.requests == []
     assert cut_off_events(session, call) == []
 

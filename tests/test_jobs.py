@@ -1,33 +1,19 @@
 """With REDIS_URL the rating job goes to rq and a worker runs it; without, it runs inline."""
-import pytest
-from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from billing.models import ChargeRecord
-from ivr import jobs
-from tests.conftest import REDIS_TEST_URL
 
 
-@pytest.fixture
-def redis_app(app):
-    connection = Redis.from_url(REDIS_TEST_URL)
-    connection.flushdb()
-    app.config["REDIS_URL"] = REDIS_TEST_URL
-    jobs.init_app(app)
-    yield app
-    connection.flushdb()
-
-
-def test_completed_call_enqueues_one_rating_job_that_a_worker_runs(redis_app, twilio, session):
+def test_completed_call_enqueues_one_rating_job_that_a_worker_runs(app, rq_queue, twilio, session):
     twilio.to_menu()
     twilio.post("/twilio/status", CallStatus="completed", CallDuration="30", SequenceNumber="4")
     twilio.post("/twilio/status", CallStatus="completed", CallDuration="30", SequenceNumber="4")
-    queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(REDIS_TEST_URL))
+    queue = rq_queue
     assert queue.job_ids == [f"rate-{twilio.call_sid}"]
     assert queue.jobs[0].func_name == "billing.jobs.rate_call"
     assert session.scalar(select(func.count(ChargeRecord.id))) == 0  # the webhook did not wait
-    with redis_app.app_context():
+    with app.app_context():
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
     assert session.scalar(select(func.count(ChargeRecord.id))) == 1
 

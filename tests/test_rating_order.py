@@ -6,20 +6,16 @@ import itertools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from redis import Redis
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 from sqlalchemy import select
 
 from billing.jobs import rate_call
 from billing.models import ChargeRecord
 from billing.records import RATED_FIELDS
-from ivr import jobs
 from ivr.calls import find_call
 from ivr.models import Call
-from tests.conftest import REDIS_TEST_URL
 
 SIDS = itertools.count(1)
 EVENTS = ("status", "left", "job")
@@ -92,23 +88,13 @@ def test_any_order_of_callbacks_and_inline_jobs_gives_one_identical_record(
     assert_one_identical_record(session, call_id, queue_seconds, talk_seconds)
 
 
-@pytest.fixture
-def worker_queue(app):
-    connection = Redis.from_url(REDIS_TEST_URL)
-    connection.flushdb()
-    app.config["REDIS_URL"] = REDIS_TEST_URL
-    jobs.init_app(app)
-    yield Queue(jobs.QUEUE_NAME, connection=connection)
-    connection.flushdb()
-
-
 @PROPERTY
 @given(order=ORDERS, queue_seconds=st.integers(0, 900), talk_seconds=st.integers(1, 4000))
 def test_any_order_of_callbacks_and_rq_jobs_gives_one_identical_record(
-        twilio, session, app, worker_queue, order, queue_seconds, talk_seconds):
+        twilio, session, app, rq_queue, order, queue_seconds, talk_seconds):
     def run_job(_call_sid):
         with app.app_context():
-            SimpleWorker([worker_queue], connection=worker_queue.connection).work(burst=True)
+            SimpleWorker([rq_queue], connection=rq_queue.connection).work(burst=True)
 
     call_id = play(twilio, session, order, queue_seconds, talk_seconds, run_job)
     assert_one_identical_record(session, call_id, queue_seconds, talk_seconds)

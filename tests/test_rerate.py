@@ -74,3 +74,26 @@ def test_a_month_not_written_yyyy_mm_is_refused(runner):
     result = runner.invoke(args=["billing", "rerate", "--month", "11/2026"])
     assert result.exit_code == 2
     assert "month '11/2026' is not written YYYY-MM" in result.output
+
+
+def test_a_call_without_a_tariff_is_rated_once_a_tariff_exists(twilio, session, runner, caplog):
+    tariffs = session.scalars(select(Tariff)).all()
+    for tariff in tariffs:
+        tariff.valid_from = dt.datetime(2030, 1, 1, tzinfo=UTC)
+    session.commit()
+    greeting = twilio.twiml("/twilio/voice")  # no prices to announce: the apology, the queue
+    assert greeting.find("Enqueue") is not None
+    response = twilio.post("/twilio/status", CallStatus="completed", CallDuration="30")
+    assert response.status_code == 204
+    assert "job billing.jobs.rate_call" in caplog.text and "no tariff for fixed lines" in caplog.text
+    assert session.scalar(select(ChargeRecord)) is None
+    month = dt.datetime.now(UTC).strftime("%Y-%m")
+    failed = runner.invoke(args=["billing", "rate", "--month", month])
+    assert failed.exit_code == 1 and "no tariff for fixed lines" in failed.output
+    for tariff in tariffs:
+        tariff.valid_from = dt.datetime(2024, 1, 1, tzinfo=UTC)
+    session.commit()
+    result = runner.invoke(args=["billing", "rate", "--month", month])
+    assert f"{month}: 1 calls rated, 1 records written" in result.output
+    record = session.scalar(select(ChargeRecord))
+    assert (record.gross, record.zero_reason) == (0, "§ 116: no price announcement before charging")
