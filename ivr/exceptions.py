@@ -10,7 +10,11 @@ class BadImportRow(HotlineError):
 
 
 class BadRequestSignature(HotlineError):
-    """A webhook's signature is missing, wrong or too old; the message says which."""
+    """A webhook's signature is wrong or too old, or no key is configured; the message says which."""
+
+
+class MissingRequestSignature(BadRequestSignature):
+    """A webhook came without its signature or token."""
 
 
 class BadIntakeRequest(HotlineError):

@@ -39,7 +39,7 @@ def why_no_receipt(mail: ParsedMail, settings: Mapping) -> Optional[str]:
 def why_automatic(mail: ParsedMail) -> Optional[str]:
     """The header that marks the mail as sent by a machine or a list (RFC 3834), if any."""
     auto_submitted = mail.header("Auto-Submitted").strip().lower()
-    if auto_submitted and not auto_submitted.startswith("no"):
+    if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
         return f"Auto-Submitted: {auto_submitted[:40]}"
     precedence = mail.header("Precedence").strip().lower()
     if precedence in BULK_PRECEDENCE:
@@ -51,7 +51,8 @@ def why_automatic(mail: ParsedMail) -> Optional[str]:
         return "empty return path"
     if mail.message.get_content_type() == "multipart/report":
         return "delivery report"
-    if mail.header("X-Auto-Response-Suppress").strip().lower() in ("all", "autoreply", "oof"):
+    suppressed = {word.strip() for word in mail.header("X-Auto-Response-Suppress").lower().split(",")}
+    if suppressed & {"all", "autoreply", "oof"}:
         return "X-Auto-Response-Suppress"
     return None
 

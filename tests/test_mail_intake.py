@@ -180,3 +180,19 @@ def test_the_same_mail_delivered_twice_is_kept_twice_but_makes_one_ticket_and_on
     assert session.get(IntakeItem, second.item_id).status == "duplicate"
     assert session.scalar(select(func.count(TicketMessage.id))) == 1
     assert len(smtp.received) == 1
+
+
+@pytest.mark.parametrize("header, held", [
+    ("Auto-Submitted: no\n", None),
+    ("Auto-Submitted: auto-generated\n", "Auto-Submitted: auto-generated"),
+    ("Precedence: bulk\n", "Precedence: bulk"),
+    ("X-Auto-Response-Suppress: DR, OOF, AutoReply\n", "X-Auto-Response-Suppress"),
+    ("Return-Path: <Bounce+otto=example.net@mailer.example.net>\n", None),
+])
+def test_receipt_rules_by_header(app, session, smtp, header, held):
+    take(app, mails.plain("Otto <otto@example.net>", "Frage", "Kundennummer 1", "<h-1@example.net>", extra=header))
+    [receipt] = receipts(session)
+    assert receipt.reason == held
+    if held is None:
+        expected = "bounce+otto=example.net@mailer.example.net" if "Return-Path" in header else "otto@example.net"
+        assert smtp.received[0].recipients == [expected]

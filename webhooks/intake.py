@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from ivr import fax, intake
 from ivr.db import new_session
-from ivr.exceptions import BadIntakeRequest, BadRequestSignature
+from ivr.exceptions import BadIntakeRequest, BadRequestSignature, MissingRequestSignature
 from ivr.form_intake import parse_form, take_form
 from ivr.mail_intake import receive_mail
 from ivr.models import IntakeItem
@@ -39,8 +39,8 @@ def refuse(status: int, reason: str) -> Response:
 
 
 def intake_endpoint(check):
-    """Size limit, then `check(body)` (403 with its reason), then the view; a database that
-    cannot store the request makes it 503 (try again)."""
+    """Size limit, then `check(body)` (401 without proof, 403 with a wrong one, each with
+    its reason), then the view; a database that cannot store the request makes it 503."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -51,8 +51,10 @@ def intake_endpoint(check):
             body = request.get_data(cache=True)
             try:
                 check(body)
+            except MissingRequestSignature as exc:
+                return refuse(401, str(exc))
             except BadRequestSignature as exc:
-                return refuse(401 if "missing" in str(exc) else 403, str(exc))
+                return refuse(403, str(exc))
             try:
                 return view(body)
             except OperationalError:

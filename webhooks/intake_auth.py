@@ -12,7 +12,7 @@ from typing import Optional
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ivr.exceptions import BadRequestSignature
+from ivr.exceptions import BadRequestSignature, MissingRequestSignature
 
 TIMESTAMP_HEADER = "X-Hotline-Timestamp"
 SIGNATURE_HEADER = "X-Hotline-Signature"
@@ -26,7 +26,7 @@ def check_bearer_token(authorization: Optional[str], token: Optional[str]) -> No
         raise BadRequestSignature("this endpoint has no token configured (INTAKE_TOKEN)")
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not given:
-        raise BadRequestSignature("Authorization: Bearer <token> is missing")
+        raise MissingRequestSignature("Authorization: Bearer <token> is missing")
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise BadRequestSignature("the bearer token is wrong")
 
@@ -55,7 +55,7 @@ def check_hmac_signature(secret: Optional[str], timestamp: Optional[str],
     if not secret:
         raise BadRequestSignature("this endpoint has no shared secret configured")
     if not signature:
-        raise BadRequestSignature(f"{SIGNATURE_HEADER} is missing")
+        raise MissingRequestSignature(f"{SIGNATURE_HEADER} is missing")
     _fresh(timestamp, max_age, now)
     if not hmac.compare_digest(signature.strip().encode(),
                                hmac_signature(secret, timestamp, body).encode()):
@@ -69,7 +69,7 @@ def check_telnyx_signature(public_key: Optional[str], timestamp: Optional[str],
     if not public_key:
         raise BadRequestSignature("no Telnyx public key configured (TELNYX_PUBLIC_KEY)")
     if not signature:
-        raise BadRequestSignature(f"{TELNYX_SIGNATURE_HEADER} is missing")
+        raise MissingRequestSignature(f"{TELNYX_SIGNATURE_HEADER} is missing")
     _fresh(timestamp, max_age, now)
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key))
