@@ -218,18 +218,9 @@ def smtp_url():
 
 
 @pytest.fixture
-def redis_app(app):
-    """The app with jobs on rq in the test Redis database, emptied before and after."""
-    from redis import Redis
-
-    from ivr import jobs
-
-    connection = Redis.from_url(REDIS_TEST_URL)
-    connection.flushdb()
-    app.config["REDIS_URL"] = REDIS_TEST_URL
-    jobs.init_app(app)
-    yield app
-    connection.flushdb()
+def redis_app(app, rq_queue):
+    """The app with its jobs on rq in the test Redis database (see rq_queue)."""
+    return app
 
 
 STAFF_PASSWORD = "correct horse battery"
