@@ -4,27 +4,18 @@ from __future__ import annotations
 import threading
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from ivr.simulator import SimulatedCall
 from tests.conftest import AUTH_TOKEN, STAFF_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
 LIVE_UPDATE_MS = 2000  # a change shows within 2 s
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context()
+def page(chromium):
+    context = chromium.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -86,12 +77,12 @@ def test_an_agent_sees_a_new_caller_takes_them_and_follows_the_call(app, live_se
 
 
 def test_two_agents_clicking_the_same_caller_one_gets_them_the_other_is_told(
-        live_server, browser, make_staff, twilio_api):
+        live_server, chromium, make_staff, twilio_api):
     make_staff("anna", status="paused")
     make_staff("ben", phone="+4923811230002", status="paused")
     pages = []
     for name in ("anna", "ben"):
-        page = browser.new_context().new_page()
+        page = chromium.new_context().new_page()
         log_in(page, live_server, name)
         pages.append(page)
     caller_enters_the_queue(live_server)
