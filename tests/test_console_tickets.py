@@ -88,6 +88,7 @@ def test_a_fax_ticket_shows_the_preview_of_page_one(app, console, anna, session)
     assert refused.status_code == 400
     assert "Not sent: ticket" in refused.get_data(as_text=True) and "has no email address" in \
         refused.get_data(as_text=True)
+    assert ">Danke für Ihr Fax</textarea>" in refused.get_data(as_text=True)  # the text is kept
     assert ticket(session, found.number).status == "open"
     assert len(ticket(session, found.number).messages) == 1
 
