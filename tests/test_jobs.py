@@ -3,6 +3,7 @@ from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from billing.models import ChargeRecord
+from ivr import jobs
 
 
 def test_completed_call_enqueues_one_rating_job_that_a_worker_runs(app, rq_queue, twilio, session):
