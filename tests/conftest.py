@@ -232,6 +232,21 @@ def redis_app(app):
     connection.flushdb()
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (Playwright's own download is not used), one
+    for the whole run: a second sync Playwright cannot start while the first is running."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
 STAFF_PASSWORD = "correct horse battery"
 
 

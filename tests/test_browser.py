@@ -4,22 +4,18 @@ from __future__ import annotations
 import threading
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from ivr.simulator import SimulatedCall
 from tests.conftest import AUTH_TOKEN, STAFF_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
 LIVE_UPDATE_MS = 2000  # a change shows within 2 s
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture

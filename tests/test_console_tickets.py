@@ -66,7 +66,7 @@ def test_a_ticket_shows_its_messages_and_files(app, console, anna, session, smtp
     assert download.data == mails.PDF_BYTES
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert download.mimetype == "application/octet-stream"
-    assert console.client.get(f"/console/tickets/T-000001/files/999").status_code == 404
+    assert console.client.get("/console/tickets/T-000001/files/999").status_code == 404
     assert console.client.get("/console/tickets/T-999999").status_code == 404
 
 

@@ -128,20 +128,6 @@ def support(app, make_staff) -> Support:
     return anna
 
 
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium driven by Playwright (Playwright's own download is not used)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def browser_context(chromium):
     """New browser contexts (separate cookies, like separate people), closed after the test."""
