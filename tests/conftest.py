@@ -223,6 +223,21 @@ def redis_app(app, rq_queue):
     return app
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (Playwright's own download is not used), one
+    for the whole run: a second sync Playwright cannot start while the first is running."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
 STAFF_PASSWORD = "correct horse battery"
 
 
@@ -295,18 +310,3 @@ class Console:
 @pytest.fixture
 def console(client) -> Console:
     return Console(client)
-
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium driven by Playwright, one for the whole run (Playwright's sync API
-    allows one instance at a time; its own browser download is not used)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()

@@ -154,3 +154,36 @@ def test_a_supervisor_adds_a_notice_in_the_browser(live_server, page, make_staff
     expect(page.locator("#notices")).to_contain_text("Webserver 3 gestört")
     page.locator("#notices button", has_text="End now").click()
     expect(page.locator("#notices")).to_contain_text("No notices in force or to come.")
+
+
+def test_an_agent_opens_a_ticket_from_the_list_replies_and_closes_it(app, live_server, page, make_staff,
+                                                                   session, smtp):
+    from tests import mails
+    from tests.intake_helpers import add_customer, take
+
+    add_customer(session)
+    number = take(app, mails.QUOTED_PRINTABLE).ticket_number
+    make_staff("anna")
+    log_in(page, live_server, "anna")
+    page.click("nav >> text=Tickets")
+    expect(page).to_have_url(live_server + "/console/tickets")
+    row = page.locator(f"#tickets tr[data-number='{number}']")
+    expect(row.locator(".customer")).to_have_text("10001")
+    expect(row.locator(".due")).to_contain_text("due in 23:59:")
+    row.locator(".number a").click()
+    expect(page.locator("#ticket-number")).to_have_text(number)
+    expect(page.locator("#messages")).to_contain_text("wie kann ich das Passwort meines Postfachs ändern?")
+
+    page.fill("#reply-text", "Unter Postfächer → Passwort.")
+    page.click("#send-reply")
+    expect(page.locator(".flash.info")).to_have_text(f"Reply to {number} sent to erika@example.de.")
+    expect(page.locator("#ticket-status")).to_have_text("answered")
+    expect(page.locator("#messages .message.out .body")).to_have_text("Unter Postfächer → Passwort.")
+    sent = smtp.received[-1]
+    assert sent.message["Subject"].startswith(f"[{number}] Re:")
+    assert sent.message["In-Reply-To"] == "<5f2c1a.qp@example.de>"
+
+    page.click("#close-ticket")
+    expect(page).to_have_url(live_server + "/console/tickets")
+    expect(page.locator(".flash.info")).to_have_text(f"Ticket {number} closed.")
+    expect(page.locator("#no-tickets")).to_be_visible()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy.orm import Session
 
 from ivr.agents import CALL_ROLES
@@ -114,11 +114,13 @@ def post_message():
 @bp.post("/messages/<int:message_id>/ticket")
 @role_required(*CALL_ROLES)
 def make_ticket(message_id: int):
-    """Turn a customer's [Support] question into a ticket (501 while there are no tickets)."""
+    """Turn a customer's [Support] question into a ticket: 201 with its number, or 200 with
+    the ticket the question already had."""
     session = get_session()
     message = session.get(ChatMessage, message_id)
     if message is None:
         raise MessageRefused(f"there is no message {message_id}", 404)
-    ticket = ticket_from_question(session, message, current_staff())
+    ticket, opened = ticket_from_question(session, message, current_staff(), current_app.config)
     session.commit()
-    return jsonify(ticket=str(ticket)), 201
+    return jsonify(ticket=ticket.number,
+                   url=url_for("console_tickets.detail", number=ticket.number)), 201 if opened else 200

@@ -31,8 +31,3 @@ class MessageRefused(ChatError):
         self.status = status
         self.retry_after = retry_after
 
-
-class TicketsNotAvailable(ChatError):
-    """Chat questions cannot become tickets in this installation: it has no tickets yet."""
-
-    status = 501

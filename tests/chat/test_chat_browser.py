@@ -63,6 +63,7 @@ def test_a_private_question_and_answer_stay_between_the_customer_and_support(
     expect(max_.locator("#messages li", has_text="Guten Morgen allen")).to_be_visible()
     max_texts = max_.locator("#messages li .text").all_text_contents()
     assert max_texts == ["Hallo zusammen", "Guten Morgen allen"]
+    expect(erika.locator("#messages li", has_text="Guten Morgen allen")).to_be_visible()
     erika_texts = erika.locator("#messages li .text").all_text_contents()
     assert erika_texts == [question, "Hallo zusammen", "Ich setze es zurück, die Mail kommt gleich",
                            "Guten Morgen allen"]

@@ -50,7 +50,7 @@
     document.getElementById("waiting-count").textContent = waiting.length;
   }
 
-  function list(title, items, line) {
+  function list(title, items, line, href) {
     const section = document.createElement("div");
     const heading = document.createElement("h3");
     heading.textContent = title;
@@ -59,7 +59,18 @@
     if (!items.length) {
       ul.appendChild(document.createElement("li")).textContent = "none";
     }
-    for (const item of items) ul.appendChild(document.createElement("li")).textContent = line(item);
+    for (const item of items) {
+      const li = ul.appendChild(document.createElement("li"));
+      const url = href ? href(item) : null;
+      if (url && url.startsWith("/") && !url.startsWith("//")) {
+        const a = li.appendChild(document.createElement("a"));
+        a.href = url;
+        a.target = "_blank";
+        a.textContent = line(item);
+      } else {
+        li.textContent = line(item);
+      }
+    }
     section.appendChild(ul);
     return section;
   }
@@ -84,7 +95,9 @@
     pop.appendChild(list("Recent calls", call.recent_calls,
       c => c.started + " · " + (INTENTS[c.intent] || c.intent || "") + " · " + (c.result || "") +
            (c.talk_seconds != null ? " · talked " + clock(c.talk_seconds) : "")));
-    pop.appendChild(list("Tickets", call.tickets, t => t.reference + " " + t.subject + " (" + t.status + ")"));
+    const tickets = pop.appendChild(list("Tickets", call.tickets, t => t.reference + " " + t.subject + " (" + t.status + ")",
+      t => t.url));
+    tickets.id = "pop-tickets";
   }
 
   function renderMe(me) {
