@@ -1,10 +1,11 @@
 """The staff console: login, the call-queue view for agents, figures and notices for
-supervisors. Server-rendered pages with a little JavaScript that polls JSON endpoints."""
+supervisors, charges and exports for finance. Server-rendered pages with a little
+JavaScript that polls JSON endpoints."""
 from __future__ import annotations
 
 from flask import Flask
 
-from ivr.console import auth, display, queue, supervisor
+from ivr.console import auth, display, finance, queue, supervisor
 
 
 def init_app(app: Flask) -> None:
@@ -16,5 +17,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(queue.bp)
     app.register_blueprint(supervisor.bp)
+    app.register_blueprint(finance.bp)
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_staff=auth.current_staff)
     display.register_filters(app)
