@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 
 from ivr.simulator import SimulatedCall
 from tests.conftest import AUTH_TOKEN, STAFF_PASSWORD
+from tests.test_finance import rated_month, runner  # noqa: F401 (fixtures)
 
 LIVE_UPDATE_MS = 2000  # a change shows within 2 s
 
@@ -187,3 +188,28 @@ def test_an_agent_opens_a_ticket_from_the_list_replies_and_closes_it(app, live_s
     expect(page).to_have_url(live_server + "/console/tickets")
     expect(page.locator(".flash.info")).to_have_text(f"Ticket {number} closed.")
     expect(page.locator("#no-tickets")).to_be_visible()
+
+
+def test_a_finance_user_sees_the_month_and_downloads_its_csv(live_server, page, make_staff,
+                                                               rated_month, runner, tmp_path):
+    make_staff("fiona", role="finance", phone=None)
+    log_in(page, live_server, "fiona")
+    expect(page).to_have_url(live_server + "/console/finance")
+    page.fill("input[name=month]", "2026-11")
+    page.click("#month-picker button[type=submit]")
+    expect(page).to_have_url(live_server + "/console/finance?month=2026-11")
+    expect(page.locator("svg#daily-revenue rect.revenue")).to_have_count(30)
+    day = page.locator('#daily tr[data-day="2026-11-04"]')
+    expect(day.locator(".calls")).to_have_text("3")
+    expect(day.locator(".minutes")).to_have_text("3.0")
+    expect(day.locator(".gross")).to_have_text("2.70")
+    expect(page.locator("#month-total .gross")).to_have_text("4.05")
+
+    with page.expect_download() as info:
+        page.click("#downloads a:has-text('Calls (CSV')")
+    download = info.value
+    assert download.suggested_filename == "calls-2026-11.csv"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    expected = runner.invoke(args=["billing", "export", "--month", "2026-11"]).stdout_bytes
+    assert path.read_bytes() == expected and b"CA-5" in expected

@@ -7,13 +7,17 @@ from sqlalchemy import select
 from ivr.models import Staff
 from tests.conftest import STAFF_PASSWORD
 
+FINANCE_PAGES = ["/console/finance", "/console/finance?month=2026-11",
+                 "/console/finance/export/csv?month=2026-11",
+                 "/console/finance/export/datev?month=2026-11",
+                 "/console/finance/export/summary?month=2026-11"]
 PAGES = ["/console/queue", "/console/queue/state", "/console/supervisor",
-         "/console/supervisor/figures"]
+         "/console/supervisor/figures", *FINANCE_PAGES]
 ALLOWED = {
     "agent": {"/console/queue", "/console/queue/state"},
-    "supervisor": set(PAGES),
+    "supervisor": set(PAGES) - set(FINANCE_PAGES),
     "admin": set(PAGES),
-    "finance": set(),
+    "finance": set(FINANCE_PAGES),
 }
 
 
@@ -84,7 +88,8 @@ def test_each_role_reaches_its_pages_and_is_refused_the_others(console, make_sta
     make_staff(f"user-{role}", role=role)
     console.login(f"user-{role}")
     for page in PAGES:
-        status = console.client.get(page).status_code
+        with console.client.get(page) as response:
+            status = response.status_code
         assert status == (200 if page in ALLOWED[role] else 403), (role, page, status)
 
 

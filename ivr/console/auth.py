@@ -142,13 +142,14 @@ def logout():
 @bp.get("/")
 @role_required("agent", "supervisor", "finance", "admin")
 def home():
-    """Where a role starts: agents at the queue, supervisors at the figures."""
+    """Where a role starts: agents at the queue, supervisors at the figures, finance at the
+    month's charges."""
     staff = current_staff()
     if staff.role == "agent":
         return redirect(url_for("console_queue.page"))
     if staff.role in SUPERVISOR_ROLES:
         return redirect(url_for("console_supervisor.page"))
-    return render_template("console/home.html")
+    return redirect(url_for("console_finance.page"))
 
 
 __all__ = ["SUPERVISOR_ROLES", "bp", "csrf_protect", "csrf_token", "current_staff",
