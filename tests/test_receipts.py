@@ -12,7 +12,7 @@ from ivr.models import OutgoingMail
 from ivr.outbox import send_outgoing, smtp_server
 from tests import mails
 from tests.conftest import REDIS_TEST_URL
-from tests.intake_helpers import receipts, take
+from tests.intake_steps import receipts, take
 
 
 @pytest.mark.parametrize("text", [
@@ -122,7 +122,7 @@ def test_stored_mail_that_failed_is_read_again_by_command(app, session, smtp, ru
 def test_the_check_reports_an_agents_reply_unsent_after_an_hour(app, session, smtp, runner):
     from ivr.agent_desk import reply_to_ticket
     from ivr.db import utcnow
-    from tests.intake_helpers import ticket
+    from tests.intake_steps import ticket
 
     number = take(app, mails.QUOTED_PRINTABLE).ticket_number
     smtp.refuse = True
