@@ -14,7 +14,7 @@ from ivr.agent_desk import tickets_by_deadline
 from ivr.db import new_session, utcnow
 from ivr.mail_intake import process_item, receive_mail
 from ivr.outbox import send_pending
-from ivr.receipts import late_receipts, unsent_receipt_ids
+from ivr.receipts import late_mail, unsent_mail_ids
 
 log = logging.getLogger(__name__)
 
@@ -50,25 +50,26 @@ def mail_gate() -> None:
 
 
 @receipts_cli.command("check")
-@click.option("--resend", is_flag=True, help="Start the send job of every unsent receipt again.")
+@click.option("--resend", is_flag=True, help="Start the send job of every unsent mail again.")
 def receipts_check(resend: bool) -> None:
-    """Report receipts not sent within the deadline and mail that was not read; exit 1 if any."""
+    """Report receipts and replies not sent within the hour and mail that was not read;
+    exit 1 if any."""
     now = utcnow()
     with new_session() as session:
-        late = late_receipts(session, now, current_app.config)
+        late = late_mail(session, now, current_app.config)
         stuck = intake.stuck_items(session, now)
-        pending = unsent_receipt_ids(session) if resend else []
-    for receipt in late:
-        minutes = int((now - receipt.created_at).total_seconds() // 60)
-        click.echo(f"late receipt\t{receipt.ticket_number}\t{receipt.recipient}\t{minutes} min\t"
-                   f"{receipt.attempts} attempts\t{receipt.reason or ''}")
+        pending = unsent_mail_ids(session) if resend else []
+    for mail in late:
+        minutes = int((now - mail.created_at).total_seconds() // 60)
+        click.echo(f"late {mail.kind}\t{mail.ticket_number}\t{mail.recipient}\t{minutes} min\t"
+                   f"{mail.attempts} attempts\t{mail.reason or ''}")
     for item in stuck:
         click.echo(f"unread {item.channel}\titem {item.id}\t{item.received_at.isoformat()}\t"
                    f"{item.status}\t{(item.error or '')[:120]}")
     if resend:
         send_pending(pending)
-        click.echo(f"{len(pending)} receipts sent to the send job again")
-    click.echo(f"{len(late)} late receipts, {len(stuck)} unread items")
+        click.echo(f"{len(pending)} mails handed to the send job again")
+    click.echo(f"{len(late)} late mails, {len(stuck)} unread items")
     if late or stuck:
         sys.exit(1)
 

@@ -136,9 +136,10 @@ def plan_receipt(session: Session, ticket: Ticket, identity: Identity, address: 
 
 
 @dataclass(frozen=True)
-class LateReceipt:
-    """A receipt not sent within the deadline."""
+class LateMail:
+    """A receipt or reply not sent within the receipt deadline."""
 
+    kind: str
     ticket_number: str
     recipient: str
     created_at: dt.datetime
@@ -146,21 +147,20 @@ class LateReceipt:
     reason: Optional[str]
 
 
-def late_receipts(session: Session, now: dt.datetime, settings: Mapping) -> list[LateReceipt]:
-    """Receipts still unsent after RECEIPT_DEADLINE_MINUTES, oldest first."""
+def late_mail(session: Session, now: dt.datetime, settings: Mapping) -> list[LateMail]:
+    """Receipts and replies still unsent after RECEIPT_DEADLINE_MINUTES, oldest first."""
     limit = now - dt.timedelta(minutes=settings["RECEIPT_DEADLINE_MINUTES"])
     rows = session.execute(
         select(Ticket.number, OutgoingMail)
         .join(Ticket, Ticket.id == OutgoingMail.ticket_id)
-        .where(OutgoingMail.kind == "receipt", OutgoingMail.status == "pending",
-               OutgoingMail.created_at <= limit)
+        .where(OutgoingMail.status == "pending", OutgoingMail.created_at <= limit)
         .order_by(OutgoingMail.created_at, OutgoingMail.id)
     ).all()
-    return [LateReceipt(number, row.recipient, row.created_at, row.attempts, row.reason)
+    return [LateMail(row.kind, number, row.recipient, row.created_at, row.attempts, row.reason)
             for number, row in rows]
 
 
-def unsent_receipt_ids(session: Session) -> list[int]:
-    """The ids of all receipts waiting to be sent."""
+def unsent_mail_ids(session: Session) -> list[int]:
+    """The ids of all receipts and replies waiting to be sent."""
     return list(session.scalars(select(OutgoingMail.id).where(
-        OutgoingMail.kind == "receipt", OutgoingMail.status == "pending").order_by(OutgoingMail.id)))
+        OutgoingMail.status == "pending").order_by(OutgoingMail.id)))

@@ -10,7 +10,7 @@ from ivr.db import utcnow
 from ivr.exceptions import ReplyNotPossible, TicketClosed, TicketNotFound
 from ivr.outbox import send_pending
 from tests import mails
-from tests.intake_helpers import add_customer, take, ticket
+from tests.intake_steps import add_customer, take, ticket
 
 
 def numbers(tickets):

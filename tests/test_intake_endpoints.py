@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ivr.models import IntakeItem, Ticket
 from tests import mails
-from tests.intake_helpers import add_customer, receipts
+from tests.intake_steps import add_customer, receipts
 from webhooks.intake_auth import hmac_signature
 
 TOKEN = "intake-token-for-tests"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ivr import mail_intake
 from ivr.models import Attachment, IntakeItem, Ticket, TicketMessage
 from tests import mails
-from tests.intake_helpers import add_customer, receipts, take, ticket
+from tests.intake_steps import add_customer, receipts, take, ticket
 
 
 def test_encoded_words_and_quoted_printable_umlauts_become_an_urgent_ticket(app, session, smtp):

@@ -12,7 +12,7 @@ from ivr.models import OutgoingMail
 from ivr.outbox import send_outgoing, smtp_server
 from tests import mails
 from tests.conftest import REDIS_TEST_URL
-from tests.intake_helpers import receipts, take
+from tests.intake_steps import receipts, take
 
 
 @pytest.mark.parametrize("text", [
@@ -80,7 +80,7 @@ def test_the_check_reports_receipts_unsent_after_an_hour_and_resends_them(app, s
     smtp.refuse = True
     take(app, mails.QUOTED_PRINTABLE)
     result = runner.invoke(args=["receipts", "check"])
-    assert (result.exit_code, result.output.strip()) == (0, "0 late receipts, 0 unread items")
+    assert (result.exit_code, result.output.strip()) == (0, "0 late mails, 0 unread items")
     receipt = session.get(OutgoingMail, receipts(session)[0].id)
     receipt.created_at -= dt.timedelta(minutes=61)
     session.commit()
@@ -89,7 +89,7 @@ def test_the_check_reports_receipts_unsent_after_an_hour_and_resends_them(app, s
     assert result.output.startswith("late receipt\tT-000001\terika@example.de\t61 min\t1 attempts\t")
     smtp.refuse = False
     result = runner.invoke(args=["receipts", "check", "--resend"])
-    assert "1 receipts sent to the send job again" in result.output
+    assert "1 mails handed to the send job again" in result.output
     assert len(smtp.received) == 1
     assert runner.invoke(args=["receipts", "check"]).exit_code == 0
 
@@ -117,3 +117,20 @@ def test_stored_mail_that_failed_is_read_again_by_command(app, session, smtp, ru
     assert len(smtp.received) == 1
     again = runner.invoke(args=["mail-reread", str(taken.item_id)])
     assert again.exit_code == 1 and "not an unread stored mail" in again.output
+
+
+def test_the_check_reports_an_agents_reply_unsent_after_an_hour(app, session, smtp, runner):
+    from ivr.agent_desk import reply_to_ticket
+    from ivr.db import utcnow
+    from tests.intake_steps import ticket
+
+    number = take(app, mails.QUOTED_PRINTABLE).ticket_number
+    smtp.refuse = True
+    with app.app_context():
+        reply = reply_to_ticket(session, ticket(session, number), agent="Anna", text="Antwort",
+                                now=utcnow(), settings=app.config)
+        reply.mail.created_at -= dt.timedelta(minutes=90)
+        session.commit()
+    result = runner.invoke(args=["receipts", "check"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"late reply\t{number}\terika@example.de\t90 min\t0 attempts")
