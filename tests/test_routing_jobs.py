@@ -5,10 +5,9 @@ from rq import Queue, SimpleWorker
 from ivr import jobs
 from ivr.calls import find_call
 from tests.conftest import REDIS_TEST_URL
-from tests.test_jobs import redis_app  # noqa: F401  (the fixture)
 
 
-def test_a_caller_entering_the_queue_is_routed_by_an_rq_job(redis_app, twilio, twilio_api,  # noqa: F811
+def test_a_caller_entering_the_queue_is_routed_by_an_rq_job(redis_app, twilio, twilio_api,
                                                              make_staff, session):
     anna = make_staff("anna", status="available")
     twilio.to_menu()
