@@ -160,7 +160,7 @@ def test_a_supervisor_adds_a_notice_in_the_browser(live_server, page, make_staff
 def test_an_agent_opens_a_ticket_from_the_list_replies_and_closes_it(app, live_server, page, make_staff,
                                                                    session, smtp):
     from tests import mails
-    from tests.intake_helpers import add_customer, take
+    from tests.intake_steps import add_customer, take
 
     add_customer(session)
     number = take(app, mails.QUOTED_PRINTABLE).ticket_number

@@ -11,7 +11,7 @@ from ivr.fax import take_fax
 from ivr.models import IntakeItem
 from tests import mails
 from tests.fax_documents import tiff
-from tests.intake_helpers import add_customer, take, ticket
+from tests.intake_steps import add_customer, take, ticket
 
 
 def listed(page: str) -> list[str]:
