@@ -12,11 +12,11 @@ from typing import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ivr.exceptions import ReplyNotPossible, TicketClosed, TicketNotFound
+from ivr.exceptions import ReplyNotPossible, TicketClosed
 from ivr.mail_compose import compose
 from ivr.models import OutgoingMail, Ticket, TicketMessage
 from ivr.outbox import queue_mail
-from ivr.tickets import add_message, tagged_subject
+from ivr.tickets import add_message, find_ticket, tagged_subject
 
 
 def tickets_by_deadline(session: Session, *, include_answered: bool = True,
@@ -37,13 +37,9 @@ def overdue_tickets(session: Session, now: dt.datetime) -> list[Ticket]:
 
 def ticket_with_messages(session: Session, number: str) -> Ticket:
     """The ticket with its messages and their attachments loaded, for showing it."""
-    ticket = session.scalar(
-        select(Ticket).where(Ticket.number == number.strip().upper())
-        .options(selectinload(Ticket.messages).selectinload(TicketMessage.attachments),
-                 selectinload(Ticket.customer)))
-    if ticket is None:
-        raise TicketNotFound(f"there is no ticket {number!r}")
-    return ticket
+    return find_ticket(session, number,
+                       selectinload(Ticket.messages).selectinload(TicketMessage.attachments),
+                       selectinload(Ticket.customer))
 
 
 @dataclass(frozen=True)

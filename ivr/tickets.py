@@ -77,9 +77,11 @@ def customer_wrote(ticket: Ticket, text: str, at: dt.datetime, settings: Mapping
         ticket.priority = "high"
 
 
-def find_ticket(session: Session, number: str) -> Ticket:
-    """The ticket with that number."""
-    ticket = session.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
+def find_ticket(session: Session, number: str, *options) -> Ticket:
+    """The ticket with that number (as typed: case and spaces do not matter), loaded with
+    the given loader options; TicketNotFound when there is none."""
+    ticket = session.scalar(
+        select(Ticket).where(Ticket.number == number.strip().upper()).options(*options))
     if ticket is None:
         raise TicketNotFound(f"there is no ticket {number!r}")
     return ticket
