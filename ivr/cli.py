@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from ivr import activation, customers, intake_cli, notices, schema, staff
+from ivr import activation, customers, intake_cli, notices, schema, serving, staff, workers
 from ivr.db import new_session, utcnow
 from ivr.exceptions import BadStaffAccount
 from ivr.models import Staff, WebAccount
@@ -181,8 +181,31 @@ def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
     simulated.play(keys)
 
 
+@click.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="host:port to listen on.")
+@click.option("--workers", type=int, default=None, help="Processes; default 2 per core + 1.")
+@click.option("--threads", type=int, default=4, show_default=True, help="Threads per process.")
+@click.option("--access-log/--no-access-log", default=False, show_default=True)
+def serve(bind: str, workers: int | None, threads: int, access_log: bool) -> None:
+    """Serve the app with gunicorn, for production."""
+    from app import create_app
+
+    serving.serve_restarting_for_metrics(
+        create_app, serving.gunicorn_options(bind, workers, threads, access_log))
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run jobs from Redis with rq, scheduled ones included (needs REDIS_URL)."""
+    if current_app.extensions.get("rq.queue") is None:
+        raise click.UsageError("REDIS_URL is not set: jobs run inline and need no worker")
+    workers.run_worker(current_app._get_current_object(), burst=burst)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (db_cli, customers_cli, notices_cli, accounts_cli, staff_cli, call,
+    for command in (db_cli, customers_cli, notices_cli, accounts_cli, staff_cli, call, serve, worker,
                     *intake_cli.COMMANDS):
         app.cli.add_command(command)
