@@ -14,7 +14,9 @@ import ivr.chat
 import ivr.cli
 import ivr.console
 import ivr.db
+import ivr.health
 import ivr.jobs
+import ivr.metrics
 import webhooks
 from ivr import config
 
@@ -32,6 +34,8 @@ def create_app(test_config: Optional[Mapping] = None) -> Flask:
 
     ivr.db.init_app(app)
     ivr.jobs.init_app(app)
+    ivr.metrics.init_app(app)
+    ivr.health.init_app(app)
     app.extensions["callflows"] = callflows.build_machine(app.config)
     webhooks.init_app(app)
     ivr.console.init_app(app)

@@ -28,6 +28,7 @@ ENVIRONMENT_KEYS = (
     "SMTP_URL",
     "SUPPORT_ADDRESS",
     "INTAKE_TOKEN",
+    "METRICS_TOKEN",
     "CUSTOMER_INTERFACE_SECRET",
     "FAX_WEBHOOK_SECRET",
     "TELNYX_PUBLIC_KEY",
@@ -73,6 +74,7 @@ DEFAULTS = {
     "SMTP_URL": "smtp://127.0.0.1:25",  # smtp://[user:password@]host[:port], smtps://, smtp+starttls://
     "SUPPORT_ADDRESS": "support@candan.eu",  # the intake's own address, sender of receipts
     "INTAKE_TOKEN": None,  # None: the raw-mail endpoint refuses every request
+    "METRICS_TOKEN": None,  # None: /metrics is open (keep it off the public network)
     "CUSTOMER_INTERFACE_SECRET": None,  # None: the customer-interface endpoint refuses all
     "FAX_WEBHOOK_SECRET": None,  # None: the fax webhook refuses every request
     "TELNYX_PUBLIC_KEY": None,  # base64 Ed25519 key; None: the Telnyx webhook refuses all

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ivr.agents import CALL_ROLES, STATUSES
 from ivr.models import Call, Staff
-from ivr.queue import is_waiting, place_in_line
+from ivr.queue import is_waiting, place_in_line, queue_length
 
 LAST_MINUTES = 15
 
@@ -122,7 +122,7 @@ def agents_by_status(session: Session) -> dict[str, int]:
 def figures(session: Session, now: dt.datetime, zone: ZoneInfo, service_seconds: int) -> Figures:
     """The supervisor's figures at the moment."""
     first = session.scalar(select(func.min(place_in_line())).where(is_waiting()))
-    waiting = session.scalar(select(func.count(Call.id)).where(is_waiting())) or 0
+    waiting = queue_length(session)
     longest = int((now - _aware(first)).total_seconds()) if first is not None else 0
     return Figures(
         waiting=waiting,

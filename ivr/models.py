@@ -330,3 +330,18 @@ class ChatPresence(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
     available: Mapped[bool] = mapped_column(default=False)
     seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class PendingJob(Base):
+    """A job that Redis could not take when it was given: kept here until a worker relays it."""
+
+    __tablename__ = "pending_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    function: Mapped[str] = mapped_column(String(200))
+    args: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    job_id: Mapped[Optional[str]] = mapped_column(String(200))
+    retry_seconds: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: When a scheduled job is due; None: as soon as possible.
+    run_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)

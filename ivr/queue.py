@@ -41,6 +41,11 @@ def is_waiting() -> ColumnElement[bool]:
     )
 
 
+def queue_length(session: Session) -> int:
+    """How many callers are in the queue now."""
+    return session.scalar(select(func.count(Call.id)).where(is_waiting())) or 0
+
+
 def place_in_line() -> ColumnElement:
     """When the caller first entered the queue."""
     return func.coalesce(Call.queued_since, Call.enqueued_at)
