@@ -1,7 +1,10 @@
-"""GET /health: whether this instance can reach PostgreSQL and Redis (200, else 503).
+"""GET /health: whether this instance reaches PostgreSQL and Redis (200, else 503).
 
-A load balancer takes an instance out of rotation on 503. Without REDIS_URL jobs run
-inline and Redis is reported as not configured, which is healthy.
+For monitoring and for a new instance's readiness. A load balancer in front of Twilio's
+webhooks should look at GET /health/live instead: with a store away the webhooks still
+answer (an apology and the queue, or jobs kept for later), which is better for a caller
+than no answer at all. Without REDIS_URL jobs run inline and Redis is reported as not
+configured, which is healthy.
 """
 from __future__ import annotations
 
@@ -55,6 +58,12 @@ def health():
     body = {"status": "ok" if healthy else "failing",
             "database": describe(database), "redis": describe(redis)}
     return jsonify(body), 200 if healthy else 503
+
+
+@bp.get("/health/live")
+def live():
+    """The process answers; nothing else is checked."""
+    return jsonify({"status": "ok"})
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,7 @@
 """Redis stopped during calls: the webhooks answer as before, the jobs wait in the database."""
+import threading
+import time
+
 import pytest
 from redis import Redis
 from redis.exceptions import RedisError
@@ -7,7 +10,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from billing.models import ChargeRecord
-from ivr import jobs
+from ivr import jobs, workers
 from ivr.models import Call, PendingJob
 from tests.redis_server import RedisServer
 from tests.twiml import spoken_text
@@ -71,3 +74,27 @@ def test_a_relay_that_loses_redis_half_way_keeps_the_jobs(app_on_own_redis, redi
             jobs.relay_pending(queue)
     session.expire_all()
     assert session.scalar(select(func.count(PendingJob.id))) == 1
+
+
+def test_a_running_worker_relays_kept_jobs_once_redis_is_back(app_on_own_redis, redis_server,
+                                                              twilio, session, monkeypatch):
+    redis_server.stop()
+    twilio.start()
+    redis_server.start()
+    monkeypatch.setattr(workers, "RELAY_INTERVAL", 0.05)
+    queue = workers.worker_queue(app_on_own_redis)
+    stop = threading.Event()
+    relay = threading.Thread(target=workers.relay_forever, args=(app_on_own_redis, queue, stop))
+    relay.start()
+    try:
+        scheduled = ScheduledJobRegistry(queue=queue)
+        for _ in range(200):
+            if scheduled.get_job_ids():
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        relay.join()
+    assert scheduled.get_job_ids() == [f"cutoff-{twilio.call_sid}"]
+    session.expire_all()
+    assert session.scalar(select(func.count(PendingJob.id))) == 0

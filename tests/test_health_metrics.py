@@ -46,6 +46,7 @@ def test_health_fails_when_the_database_does_not_answer(tmp_path):
     response = app.test_client().get("/health")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
+    assert app.test_client().get("/health/live").status_code == 200
     metrics = samples(app.test_client())
     assert value(metrics, "hotline_up", store="database") == 0
     assert ("hotline_calls_in_progress", ()) not in metrics
