@@ -31,6 +31,7 @@ from ivr.models import Call, CallEvent, StatusCallback
 from tests.conftest import AUTH_TOKEN, REDIS_TEST_URL
 from tests.pg_cluster import pg_cluster, pg_database  # noqa: F401  (fixtures)
 from tests.twiml import spoken, spoken_text, verbs
+from webhooks.voice import STATUS_JOB
 
 #: Longer than the engine's connect timeout: a request that takes this long hangs.
 REQUEST_TIMEOUT = 20
@@ -197,6 +198,7 @@ def test_calls_in_progress_hear_the_apology_and_the_queue_then_go_on(
     assert verbs(left) == ["Say", "Hangup"] and spoken(left) == [GOODBYE]
     for _ in range(2):  # Twilio may send a callback again
         assert finishing.status("completed", duration="95").status_code == 204
+    assert any(job.func_name == STATUS_JOB for job in redis_queue.get_jobs())
     outage.end()
 
     for caller in (new, in_menu, at_number, waiting):
@@ -301,6 +303,7 @@ class Storm:
     def __init__(self, base_url: str):
         self.callers = [[Caller(base_url) for _ in range(CALLS_PER_THREAD)] for _ in range(THREADS)]
         self.answered = 0
+        self.without_database = 0  # answers given without the database: apology or hold
         self.problems: list[str] = []
         self.changed = threading.Condition()
 
@@ -324,8 +327,7 @@ class Storm:
                         self.problems.append(f"{caller.call_sid} {path}: {problem}")
                     self.changed.notify_all()
 
-    @staticmethod
-    def check(path: str, response: requests.Response) -> str | None:
+    def check(self, path: str, response: requests.Response) -> str | None:
         if path == "/twilio/status":
             return None if response.status_code == 204 else f"{response.status_code} {response.text}"
         if response.status_code != 200:
@@ -335,6 +337,9 @@ class Storm:
             return f"not TwiML: {response.text[:200]}"
         if path == "/twilio/queue/wait" and any(verb not in WAIT_VERBS for verb in verbs(root)):
             return f"a wait URL may not answer {verbs(root)}"
+        if APOLOGY in spoken(root) or verbs(root) == ["Say", "Say", "Pause"]:
+            with self.changed:
+                self.without_database += 1
         return None
 
     def wait_for(self, answers: int) -> None:
@@ -361,6 +366,7 @@ def test_a_crash_while_requests_are_in_flight_leaves_no_partial_records(
         assert not thread.is_alive()
     assert storm.problems == []
     assert storm.answered == THREADS * CALLS_PER_THREAD * len(CALL_SCRIPT)
+    assert storm.without_database > 0
     run_jobs(fault_app, redis_queue)
 
     with fault_app.extensions["db.sessionmaker"]() as session:
