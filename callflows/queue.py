@@ -21,6 +21,7 @@ When the database cannot be reached the wait URL says only that waiting is free,
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Optional
 
@@ -67,14 +68,24 @@ def wait_lines(turn: Turn, position: int) -> list[Line]:
     return [Line("queue.position", {"position": position}), wait, Line("queue.free")]
 
 
-def reached_by_wait_url(turn: Turn) -> None:
-    """A caller the wait URL finds outside the queue's state (queued by an apology): move them in."""
+def reached_by_wait_url(turn: Turn, waited_seconds: int) -> None:
+    """A caller the wait URL finds outside the queue's state (queued by an apology): move them in.
+
+    Their queue time counts from when Twilio queued them, `waited_seconds` (QueueTime) ago,
+    though not from before the call started or the caller last left the queue: it is free.
+    """
     call = turn.call
     if call.state != "queue":
         turn.record("transition", **{"from": call.state, "event": "wait_url", "to": "queue"})
         call.state = "queue"
         call.tries = 0
     entered(turn)
+    since = turn.now - dt.timedelta(seconds=waited_seconds)
+    if call.started_at is not None:
+        since = max(since, min(call.started_at, turn.now))
+    if call.left_queue_at is not None and call.left_queue_at < turn.now:
+        since = max(since, call.left_queue_at + dt.timedelta(microseconds=1))
+    call.enqueued_at = since
 
 
 def interval(settings) -> Music | Pause:

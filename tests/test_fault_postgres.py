@@ -6,6 +6,7 @@ that they stop and start themselves.
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import socket
@@ -187,6 +188,9 @@ def test_calls_in_progress_hear_the_apology_and_the_queue_then_go_on(
     quiet = Caller(server)
     quiet.to_menu()
     new = Caller(server)
+    with fault_app.extensions["db.sessionmaker"]() as session:  # in the menu for a while
+        find_call(session, in_menu.call_sid).started_at -= dt.timedelta(minutes=5)
+        session.commit()
 
     outage.begin("fast")
     assert_apology_and_queue(new.start())
@@ -214,8 +218,12 @@ def test_calls_in_progress_hear_the_apology_and_the_queue_then_go_on(
             call = find_call(session, caller.call_sid)
             assert call.state == "queue" and call.enqueued_at is not None
             assert call.queue_free_announced_at is not None
-        kinds = [event.kind for event in find_call(session, in_menu.call_sid).events]
+        queued_by_apology = find_call(session, in_menu.call_sid)
+        kinds = [event.kind for event in queued_by_apology.events]
         assert kinds[-3:] == ["transition", "queue_entered", "queue_free_announced"]
+        # free from when Twilio queued the caller: QueueTime (10 s) before the first wait
+        assert (queued_by_apology.queue_free_announced_at - queued_by_apology.enqueued_at
+                == dt.timedelta(seconds=10))
         ended = find_call(session, finishing.call_sid)
         assert (ended.status, ended.duration_seconds) == ("completed", 95)
         assert session.scalar(select(func.count()).select_from(StatusCallback)

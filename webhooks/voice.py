@@ -93,6 +93,14 @@ def database_unavailable(exc: BaseException) -> bool:
         getattr(exc, "connection_invalidated", False))
 
 
+def queue_time() -> int:
+    """Twilio's QueueTime: the seconds the caller has spent in the queue (0 to a day)."""
+    try:
+        return max(0, min(int(params().get("QueueTime", "0")), 86_400))
+    except ValueError:
+        return 0
+
+
 def call_turn() -> tuple[Turn, bool]:
     """The turn of the request's call, and whether the call is new."""
     settings = current_app.config
@@ -160,7 +168,7 @@ def queue_wait():
     turn, _ = call_turn()
     call = turn.call
     if call.enqueued_at is None or call.state != "queue":
-        queue_flow.reached_by_wait_url(turn)
+        queue_flow.reached_by_wait_url(turn, queue_time())
     position = waiting_ahead(turn.session, call) + 1
     response = answer(turn, queue_flow.waiting(turn, position))
     routing.route_waiting_callers()  # an idle agent may take this caller (or one ahead) now
@@ -177,11 +185,7 @@ def queue_left():
     """
     turn, _ = call_turn()
     result = (params().get("QueueResult") or "unknown")[:32]
-    try:
-        seconds = max(0, min(int(params().get("QueueTime", "0")), 86_400))
-    except ValueError:
-        seconds = 0
-    outcome = queue_flow.left(turn, result, seconds)
+    outcome = queue_flow.left(turn, result, queue_time())
     machine = current_app.extensions["callflows"]
     script = [] if outcome is None else machine.enter(turn, outcome.to, outcome.say,
                                                       event=outcome.event)
