@@ -77,6 +77,17 @@ class PostgresCluster:
         self._run(str(BIN_DIR / "pg_ctl"), "start", "-D", str(self.data), "-l", str(self.log),
                   "-w", "-t", "60", "-o", options)
 
+    def first_start(self, attempts: int = 3) -> None:
+        """Start the server for the first time, on another free port if one was taken meanwhile."""
+        for attempt in range(attempts):
+            try:
+                self.start()
+                return
+            except RuntimeError:
+                if attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+
     def stop(self, mode: str = "fast") -> None:
         """Stop the server: `fast` ends sessions cleanly, `immediate` kills it like a crash."""
         self._run(str(BIN_DIR / "pg_ctl"), "stop", "-D", str(self.data), "-m", mode,
@@ -128,7 +139,7 @@ def pg_cluster() -> Iterator[PostgresCluster]:
     cluster = PostgresCluster()
     try:
         cluster.init()
-        cluster.start()
+        cluster.first_start()
         schema.upgrade(cluster.create_database(DATABASE))
         yield cluster
     finally:
