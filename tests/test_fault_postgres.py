@@ -27,12 +27,13 @@ import prompts
 from app import create_app
 from billing.models import ChargeRecord
 from ivr import jobs
-from ivr.calls import FINAL_STATUSES, find_call
+from ivr.calls import FINAL_STATUSES, find_call, record_status
+from ivr.db import get_session
 from ivr.models import Call, CallEvent, StatusCallback
 from tests.conftest import AUTH_TOKEN, REDIS_TEST_URL
 from tests.pg_cluster import pg_cluster, pg_database  # noqa: F401  (fixtures)
 from tests.twiml import spoken, spoken_text, verbs
-from webhooks.voice import STATUS_JOB
+from webhooks.voice import STATUS_JOB, record_status_job
 
 #: Longer than the engine's connect timeout: a request that takes this long hangs.
 REQUEST_TIMEOUT = 20
@@ -244,6 +245,30 @@ def test_without_a_job_queue_a_status_callback_is_refused_visibly_and_logged(
     assert caller.call_sid in caplog.text and '"CallDuration": "61"' in caplog.text
     outage.end()
     assert caller.status("completed", duration="61").status_code == 204
+
+
+def test_the_status_job_stores_a_callback_once_and_finishes_what_an_interrupted_webhook_left(
+        fault_app, server):
+    caller = Caller(server)
+    caller.to_menu()
+    raw = {"CallSid": caller.call_sid, "CallStatus": "completed", "CallDuration": "80",
+           "SequenceNumber": "4", "From": caller.caller, "To": "+499001410520"}
+    received_at = "2026-11-25T10:00:00+00:00"
+    with fault_app.app_context():
+        session = get_session()
+        record_status(session, raw, dt.datetime.fromisoformat(received_at), "de")
+        session.commit()  # stored and ended, then the database went away before the rating
+    with fault_app.extensions["db.sessionmaker"]() as session:
+        assert session.scalar(select(func.count()).select_from(ChargeRecord)) == 0
+    with fault_app.app_context():
+        for _ in range(2):
+            record_status_job(raw, received_at)
+    with fault_app.extensions["db.sessionmaker"]() as session:
+        call = find_call(session, caller.call_sid)
+        assert (call.status, call.duration_seconds) == ("completed", 80)
+        assert session.scalar(select(func.count()).select_from(StatusCallback)) == 1
+        assert session.scalar(select(ChargeRecord.call_id)) == call.id
+        assert_no_partial_records(session)
 
 
 AFTER_THE_QUEUE = {  # QueueResult: what follows while the database is down
