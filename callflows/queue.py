@@ -15,14 +15,18 @@ position, expected wait and that waiting is free; then hold music or silence.
 | hangup                                  | ended (nothing more is said)      |
 | redirected                              | (stays; the redirect's TwiML runs) |
 | queue-full, error, system-error, leave  | "cannot queue you", the menu      |
+
+When the database cannot be reached the wait URL says only that waiting is free, then holds
+(`hold`), and the Enqueue action goes on as far as it can without it (`left_unrecorded`).
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Optional
 
 from callflows.engine import HANGUP, QUEUE, Outcome, State, Turn
-from callflows.script import Line, Music, Pause, Say, Script
+from callflows.script import Hangup, Line, Music, Pause, Queue, Say, Script
 from ivr.queue import expected_wait_seconds, has_left
 
 RESULT_LEADS_TO = {
@@ -33,6 +37,8 @@ RESULT_LEADS_TO = {
 #: Results after which the call already follows other TwiML: the answer is ignored.
 ELSEWHERE = ("redirected",)
 NOT_QUEUED = Outcome("menu", say=(Line("queue.unavailable"),), event="not_queued")
+#: Results after which the queue cannot take the caller again right away.
+QUEUE_REFUSED = ("queue-full", "error", "system-error")
 
 
 def entered(turn: Turn) -> None:
@@ -62,6 +68,55 @@ def wait_lines(turn: Turn, position: int) -> list[Line]:
     return [Line("queue.position", {"position": position}), wait, Line("queue.free")]
 
 
+def reached_by_wait_url(turn: Turn, waited_seconds: int) -> None:
+    """A caller the wait URL finds outside the queue's state (queued by an apology): move them in.
+
+    Their queue time counts from when Twilio queued them, `waited_seconds` (QueueTime) ago,
+    though not from before the call started or the caller last left the queue: it is free.
+    """
+    call = turn.call
+    if call.state != "queue":
+        turn.record("transition", **{"from": call.state, "event": "wait_url", "to": "queue"})
+        call.state = "queue"
+        call.tries = 0
+    entered(turn)
+    since = turn.now - dt.timedelta(seconds=waited_seconds)
+    if call.started_at is not None:
+        since = max(since, min(call.started_at, turn.now))
+    if call.left_queue_at is not None and call.left_queue_at < turn.now:
+        since = max(since, call.left_queue_at + dt.timedelta(microseconds=1))
+    call.enqueued_at = since
+
+
+def interval(settings) -> Music | Pause:
+    """The rest of one interval in the queue: hold music, or silence."""
+    music = settings.get("HOLD_MUSIC_URL")
+    return Music(music) if music else Pause(settings["QUEUE_ANNOUNCE_INTERVAL_SECONDS"])
+
+
+def hold(settings) -> Script:
+    """One interval for a waiting caller whose place cannot be read: waiting is free, then hold.
+
+    Only verbs a wait URL may answer with; when they end, Twilio asks the wait URL again.
+    """
+    return [Say(Line("queue.wait_unknown")), Say(Line("queue.free")), interval(settings)]
+
+
+def left_unrecorded(result: str, settings) -> Script:
+    """What follows the queue when how the caller left cannot be stored.
+
+    After an agent: goodbye. A full or failing queue: sorry, goodbye (the menu needs the
+    database). Any other way out: the apology and back into the queue.
+    """
+    if result in ELSEWHERE or result == "hangup":
+        return []
+    if result in RESULT_LEADS_TO:
+        return [Say(Line("queue.goodbye")), Hangup()]
+    if result in QUEUE_REFUSED:
+        return [Say(Line("queue.unavailable")), Say(Line("queue.goodbye")), Hangup()]
+    return [Say(Line("error.apology")), Queue(settings["QUEUE_NAME"])]
+
+
 def waiting(turn: Turn, position: int) -> Script:
     """What the caller hears while waiting, one interval long."""
     call = turn.call
@@ -71,8 +126,7 @@ def waiting(turn: Turn, position: int) -> Script:
         call.queue_free_announced_at = turn.now
         turn.record("queue_free_announced", position=position)
     script: Script = [Say(line) for line in wait_lines(turn, position)]
-    music = turn.settings.get("HOLD_MUSIC_URL")
-    script.append(Music(music) if music else Pause(turn.settings["QUEUE_ANNOUNCE_INTERVAL_SECONDS"]))
+    script.append(interval(turn.settings))
     return script
 
 

@@ -73,8 +73,17 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+#: Seconds to wait for a PostgreSQL connection: a server that is down or unreachable
+#: fails the request quickly (the caller hears the apology) instead of holding it.
+POSTGRES_CONNECT_TIMEOUT = 3
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets foreign keys and a busy timeout."""
+    """An engine for the URL; SQLite gets foreign keys and a busy timeout.
+
+    PostgreSQL connections are tested before use (pool_pre_ping), so the pool recovers by
+    itself after a server restart, and time out after POSTGRES_CONNECT_TIMEOUT seconds.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite"):
@@ -88,7 +97,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    if url.startswith("postgresql") and "connect_timeout=" not in url:
+        connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def init_app(app: Flask) -> None:

@@ -44,11 +44,17 @@ def test_unknown_state_names_repeat_the_current_state(twilio, state):
 
 
 @pytest.mark.parametrize("path", ["/twilio/voice", "/twilio/step?state=menu",
-                                  "/twilio/queue/wait", "/twilio/queue/left"])
+                                  "/twilio/queue/left"])
 def test_a_request_without_call_sid_is_apologised_for_and_queued(twilio, path):
     root = twilio.twiml(path, CallSid=...)
     assert verbs(root) == ["Say", "Enqueue"]
     assert "technischer Fehler" in spoken_text(root)
+
+
+def test_a_wait_request_without_call_sid_holds_without_enqueueing_again(twilio):
+    root = twilio.twiml("/twilio/queue/wait", CallSid=...)
+    assert verbs(root) == ["Say", "Say", "Pause"]
+    assert "Die Wartezeit ist für Sie kostenlos." in spoken(root)
 
 
 def test_overlong_and_odd_fields_are_cut_to_size(twilio, session):

@@ -7,12 +7,24 @@
 | POST /twilio/queue/wait   | the Enqueue wait URL        | position, expected wait, free    |
 | POST /twilio/queue/left   | the Enqueue action          | what follows the queue           |
 | POST /twilio/status       | the call's status callback  | 204                              |
+
+While the database cannot be reached: a new call or a step gets the apology and the queue,
+the wait URL says that waiting is free and holds, the Enqueue action goes on as the result
+allows (see callflows.queue), and a status callback is handed to a job that retries it
+(204), or refused with 503 and logged when there is no job queue to take it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import json
+import logging
+import re
+from typing import Callable, Mapping
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from billing.cutoff import schedule_cut_off
@@ -23,12 +35,18 @@ from callflows.engine import Turn, keypad_input
 from callflows.script import Line, Queue, Say
 from ivr import agents, jobs, routing
 from ivr.calls import open_call, record_status
-from ivr.db import get_session, utcnow
+from ivr.db import close_session, get_session, new_session, utcnow
 from ivr.queue import waiting_ahead
 from webhooks.signature import twilio_webhook
 from webhooks.twiml import render
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+log = logging.getLogger(__name__)
+
+#: The job that stores a status callback the webhook could not store.
+STATUS_JOB = "webhooks.voice.record_status_job"
+#: Its waits before each retry: about an hour and a half in all, for a database restart.
+STATUS_RETRY_SECONDS = (5, 15, 30, 60, 120, 300, 600, 1200, 3600)
 
 
 def rate_later(call_sid: str) -> None:
@@ -56,6 +74,33 @@ def apology() -> VoiceResponse:
     return render([Say(Line("error.apology")), Queue(settings["QUEUE_NAME"])], language, settings)
 
 
+def hold() -> VoiceResponse:
+    """What a waiting caller hears when the wait URL failed: waiting is free, then hold."""
+    settings = current_app.config
+    return render(queue_flow.hold(settings), settings["DEFAULT_LANGUAGE"], settings)
+
+
+def after_queue() -> VoiceResponse:
+    """What follows the queue when the Enqueue action failed, by its QueueResult."""
+    settings = current_app.config
+    script = queue_flow.left_unrecorded(params().get("QueueResult") or "", settings)
+    return render(script, settings["DEFAULT_LANGUAGE"], settings)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether an error means the database cannot be reached (down, restarting, cut off)."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or bool(
+        getattr(exc, "connection_invalidated", False))
+
+
+def queue_time() -> int:
+    """Twilio's QueueTime: the seconds the caller has spent in the queue (0 to a day)."""
+    try:
+        return max(0, min(int(params().get("QueueTime", "0")), 86_400))
+    except ValueError:
+        return 0
+
+
 def call_turn() -> tuple[Turn, bool]:
     """The turn of the request's call, and whether the call is new."""
     settings = current_app.config
@@ -71,16 +116,21 @@ def answer(turn: Turn, script) -> VoiceResponse:
     return render(script, turn.call.language, turn.settings)
 
 
-def call_webhook(view):
-    """A webhook of a call: signed, with a CallSid, and an apology instead of an error."""
+def call_webhook(view=None, *, on_error: Callable[[], VoiceResponse] = apology):
+    """A webhook of a call: signed, with a CallSid, and `on_error` instead of an error.
+
+    Used bare (`@call_webhook`, the apology and the queue) or with its own `on_error`.
+    """
+    if view is None:
+        return functools.partial(call_webhook, on_error=on_error)
 
     @functools.wraps(view)
     def with_call_sid():
         if not params().get("CallSid"):
-            return apology()
+            return on_error()
         return view()
 
-    return twilio_webhook(on_error=apology)(with_call_sid)
+    return twilio_webhook(on_error=on_error)(with_call_sid)
 
 
 @bp.post("/voice")
@@ -109,14 +159,16 @@ def step():
 
 
 @bp.post("/queue/wait")
-@call_webhook
+@call_webhook(on_error=hold)
 def queue_wait():
-    """What a waiting caller hears, once per interval; the position is ours (see ivr.queue)."""
+    """What a waiting caller hears, once per interval; the position is ours (see ivr.queue).
+
+    A caller queued by the apology reaches the queue's state here.
+    """
     turn, _ = call_turn()
     call = turn.call
-    if call.enqueued_at is None:
-        call.enqueued_at = turn.now
-        call.state = "queue"
+    if call.enqueued_at is None or call.state != "queue":
+        queue_flow.reached_by_wait_url(turn, queue_time())
     position = waiting_ahead(turn.session, call) + 1
     response = answer(turn, queue_flow.waiting(turn, position))
     routing.route_waiting_callers()  # an idle agent may take this caller (or one ahead) now
@@ -124,7 +176,7 @@ def queue_wait():
 
 
 @bp.post("/queue/left")
-@call_webhook
+@call_webhook(on_error=after_queue)
 def queue_left():
     """The Enqueue action: how the caller left the queue, and what follows.
 
@@ -133,11 +185,7 @@ def queue_left():
     """
     turn, _ = call_turn()
     result = (params().get("QueueResult") or "unknown")[:32]
-    try:
-        seconds = max(0, min(int(params().get("QueueTime", "0")), 86_400))
-    except ValueError:
-        seconds = 0
-    outcome = queue_flow.left(turn, result, seconds)
+    outcome = queue_flow.left(turn, result, queue_time())
     machine = current_app.extensions["callflows"]
     script = [] if outcome is None else machine.enter(turn, outcome.to, outcome.say,
                                                       event=outcome.event)
@@ -147,18 +195,72 @@ def queue_left():
     return response
 
 
+def take_status(session: Session, raw: Mapping[str, str], received_at: dt.datetime,
+                settings: Mapping, finish_ended: bool = False) -> None:
+    """Store a status callback; a final status frees the caller's agent and starts the rating.
+
+    With `finish_ended`, a call that had already ended gets both again (both are safe to
+    repeat), in case an earlier attempt stored the callback and then lost the database.
+    """
+    call, became_final = record_status(session, raw, received_at, settings["DEFAULT_LANGUAGE"])
+    session.commit()
+    if became_final or (finish_ended and call.ended_at is not None):
+        agents.caller_gone(session, call, utcnow(), settings["WRAP_UP_SECONDS"])
+        session.commit()
+        rate_later(call.call_sid)
+
+
+def record_status_job(raw: dict[str, str], received_at: str) -> None:
+    """Store a status callback the webhook could not store; fails (and is retried) until it can.
+
+    Safe to run any number of times: the same callback is stored once (see record_status).
+    """
+    with jobs.job_app() as app, new_session() as session:
+        take_status(session, raw, dt.datetime.fromisoformat(received_at), app.config,
+                    finish_ended=True)
+
+
+def status_job_id(raw: Mapping[str, str]) -> str:
+    """One job id per callback: CallSid, status and sequence number."""
+    parts = (raw.get("CallSid", ""), raw.get("CallStatus", ""), raw.get("SequenceNumber", ""))
+    return "status-" + "-".join(re.sub(r"[^A-Za-z0-9]", "", part)[:64] for part in parts)
+
+
+def status_later(raw: dict[str, str], received_at: dt.datetime) -> Response:
+    """A status callback the database could not take: to a job with retries, 204.
+
+    Without a job queue (no REDIS_URL) the job would run inline and fail the same way:
+    503, and the callback is logged so that it is not lost unnoticed.
+    """
+    payload = json.dumps(raw, sort_keys=True)
+    if not current_app.config.get("REDIS_URL"):
+        log.error("status callback not stored (database unavailable, no job queue): %s", payload)
+        return Response("database unavailable and no job queue: status callback not stored\n",
+                        status=503, mimetype="text/plain")
+    log.warning("status callback handed to a job (database unavailable): %s", payload)
+    jobs.enqueue(STATUS_JOB, raw, received_at.isoformat(), job_id=status_job_id(raw),
+                 retry_seconds=STATUS_RETRY_SECONDS)
+    return Response(status=204)
+
+
 @bp.post("/status")
 @twilio_webhook()
 def status():
-    """The call's status callback: stored always; a final status starts the rating."""
-    if not params().get("CallSid"):
+    """The call's status callback: stored always; a final status starts the rating.
+
+    While the database is unavailable the callback goes to a job (see status_later).
+    """
+    raw = params()
+    if not raw.get("CallSid"):
         return Response("CallSid is missing\n", status=400, mimetype="text/plain")
-    session = get_session()
-    call, became_final = record_status(session, params(), utcnow(),
-                                       current_app.config["DEFAULT_LANGUAGE"])
-    session.commit()
-    if became_final:
-        agents.caller_gone(session, call, utcnow(), current_app.config["WRAP_UP_SECONDS"])
-        session.commit()
-        rate_later(call.call_sid)
+    received_at = utcnow()
+    try:
+        take_status(get_session(), raw, received_at, current_app.config)
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        log.warning("status callback of call %s: database unavailable (%s)",
+                    raw["CallSid"][:64], exc.__class__.__name__)
+        close_session()
+        return status_later(raw, received_at)
     return Response(status=204)
