@@ -247,6 +247,19 @@ def test_without_a_job_queue_a_status_callback_is_refused_visibly_and_logged(
     assert caller.status("completed", duration="61").status_code == 204
 
 
+def test_with_redis_away_too_a_status_callback_is_refused_visibly_and_logged(
+        fault_app, server, outage, caplog):
+    fault_app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    jobs.init_app(fault_app)
+    caller = Caller(server)
+    caller.to_queue()
+    outage.begin("fast")
+    with caplog.at_level(logging.ERROR, logger="webhooks.voice"):
+        response = caller.status("completed", duration="62")
+    assert response.status_code == 503 and "status callback not stored" in response.text
+    assert '"CallDuration": "62"' in caplog.text
+
+
 def test_the_status_job_stores_a_callback_once_and_finishes_what_an_interrupted_webhook_left(
         fault_app, server):
     caller = Caller(server)

@@ -23,7 +23,7 @@ import re
 from typing import Callable, Mapping
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -229,18 +229,24 @@ def status_job_id(raw: Mapping[str, str]) -> str:
 def status_later(raw: dict[str, str], received_at: dt.datetime) -> Response:
     """A status callback the database could not take: to a job with retries, 204.
 
-    Without a job queue (no REDIS_URL) the job would run inline and fail the same way:
-    503, and the callback is logged so that it is not lost unnoticed.
+    Without a job queue (no REDIS_URL) the job would run inline and fail the same way, and
+    when Redis refuses it the database cannot keep it for later: 503, and the callback is
+    logged so that it is not lost unnoticed.
     """
-    payload = json.dumps(raw, sort_keys=True)
-    if not current_app.config.get("REDIS_URL"):
-        log.error("status callback not stored (database unavailable, no job queue): %s", payload)
-        return Response("database unavailable and no job queue: status callback not stored\n",
-                        status=503, mimetype="text/plain")
-    log.warning("status callback handed to a job (database unavailable): %s", payload)
-    jobs.enqueue(STATUS_JOB, raw, received_at.isoformat(), job_id=status_job_id(raw),
-                 retry_seconds=STATUS_RETRY_SECONDS)
-    return Response(status=204)
+    if current_app.config.get("REDIS_URL"):
+        try:
+            jobs.enqueue(STATUS_JOB, raw, received_at.isoformat(), job_id=status_job_id(raw),
+                         retry_seconds=STATUS_RETRY_SECONDS)
+        except SQLAlchemyError:  # Redis refused the job, and the database cannot keep it
+            pass
+        else:
+            log.warning("status callback of call %s handed to a job (database unavailable)",
+                        raw["CallSid"][:64])
+            return Response(status=204)
+    log.error("status callback not stored (database and job queue unavailable): %s",
+              json.dumps(raw, sort_keys=True))
+    return Response("database and job queue unavailable: status callback not stored\n",
+                    status=503, mimetype="text/plain")
 
 
 @bp.post("/status")
