@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from billing.models import ChargeRecord
 from billing.records import RATED_FIELDS
-from ivr.models import Call, StatusCallback
+from ivr.models import Call, CallEvent, StatusCallback
 from tests.conftest import AUTH_TOKEN, REDIS_TEST_URL
 from tests.servers import WorkerProcess, fresh_postgres_database, gunicorn, hotline_env, wait_until
 from tests.test_rating_order import expected_record
@@ -69,17 +69,20 @@ def final_callback(session: Session) -> dict[str, str]:
             "Timestamp": email.utils.format_datetime(ended)}
 
 
-def storm(twilio: TwilioOverHttp, params: dict[str, str]) -> list[int]:
-    """The same callback STORM times from SENDERS threads at once; the status codes."""
+def storm(twilio: TwilioOverHttp, params: dict[str, str], count: int = STORM,
+          distinct: bool = False) -> list[int]:
+    """The callback `count` times from SENDERS threads at once (each with a SequenceNumber
+    of its own when `distinct`); the status codes."""
     start = threading.Barrier(SENDERS)
 
     def send(number: int) -> int:
         if number < SENDERS:
             start.wait()
-        return twilio.post("/twilio/status", **params).status_code
+        sequence = {"SequenceNumber": str(5 + number)} if distinct else {}
+        return twilio.post("/twilio/status", **{**params, **sequence}).status_code
 
     with ThreadPoolExecutor(SENDERS) as pool:
-        return list(pool.map(send, range(STORM)))
+        return list(pool.map(send, range(count)))
 
 
 def charge_records(session: Session) -> list[ChargeRecord]:
@@ -87,11 +90,17 @@ def charge_records(session: Session) -> list[ChargeRecord]:
     return session.scalars(select(ChargeRecord).where(ChargeRecord.call_id == call_id)).all()
 
 
-def assert_stored_once(session: Session, params: dict[str, str]) -> None:
+def assert_one_record_and_one_end(session: Session) -> None:
     session.expire_all()
     [record] = charge_records(session)
     assert {name: getattr(record, name) for name in RATED_FIELDS if name != "tariff_id"} \
         == expected_record(TALK_SECONDS)
+    assert session.scalar(select(func.count(CallEvent.id)).where(
+        CallEvent.kind == "call_ended")) == 1
+
+
+def assert_stored_once(session: Session, params: dict[str, str]) -> None:
+    assert_one_record_and_one_end(session)
     [callback] = session.scalars(select(StatusCallback).where(
         StatusCallback.call_sid == CALL_SID, StatusCallback.call_status == "completed")).all()
     assert callback.sequence_number == 5
@@ -127,4 +136,23 @@ def test_one_final_callback_sent_a_thousand_times_at_once_gives_one_record(jobs,
     finally:
         if worker is not None:
             worker.stop()
+        engine.dispose()
+
+
+def test_distinct_final_callbacks_at_once_end_the_call_once(tmp_path):
+    """Final callbacks that differ (each its own SequenceNumber) are all kept, and exactly one
+    of them ends the call: one call_ended event, one rating, one record."""
+    database_url = fresh_postgres_database("storm_distinct")
+    engine = create_engine(database_url)
+    try:
+        with gunicorn(hotline_env(database_url), tmp_path / "gunicorn.log") as base_url, \
+                Session(engine) as session:
+            twilio = TwilioOverHttp(base_url)
+            bridged_call(twilio)
+            codes = storm(twilio, final_callback(session), count=300, distinct=True)
+            assert set(codes) == {204}
+            assert_one_record_and_one_end(session)
+            assert session.scalar(select(func.count(StatusCallback.id)).where(
+                StatusCallback.call_status == "completed")) == 300
+    finally:
         engine.dispose()
