@@ -338,3 +338,16 @@ def test_requests_without_a_valid_proof_are_refused_with_a_reason(intake_app, te
             **headers, "Content-Type": "application/x-www-form-urlencoded"})
         assert 400 <= response.status_code < 500, (path, headers, response.status_code)
         assert response.get_data(as_text=True).strip(), (path, headers)
+
+
+# Found while fuzzing --------------------------------------------------------------------------
+
+def test_a_telnyx_event_with_a_long_id_delivered_twice_is_a_duplicate(app, client, session,
+                                                                      telnyx_key):
+    body = json.dumps({"data": {**TELNYX_RECEIVED, "id": "evt-" + "7" * 150}}).encode()
+    first = post(client, "/intake/telnyx/fax", body, "application/json",
+                 telnyx_headers(telnyx_key, body))
+    again = post(client, "/intake/telnyx/fax", body, "application/json",
+                 telnyx_headers(telnyx_key, body))
+    assert first.status_code == 202 and again.json == {"item": again.json["item"],
+                                                       "duplicate": True}
