@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import threading
 
 import pytest
 from rq.job import Job, JobStatus
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy.orm import Session
 
+from billing.jobs import rater
 from billing.models import ChargeRecord
 from ivr.models import Call
 from tests.conftest import REDIS_TEST_URL
@@ -44,13 +47,14 @@ def finished_call(twilio, session) -> Call:
     return call
 
 
-def rating_blocked_on_the_row(engine) -> bool:
-    """Whether a session waits for a row lock in the test's database (each look in a
-    transaction of its own: PostgreSQL keeps one snapshot of its statistics per transaction)."""
+def waiting_for_a_lock(engine, query: str = "%") -> bool:
+    """Whether a session of the test's database waits for a lock, in a statement like
+    `query` (each look in a transaction of its own: PostgreSQL keeps one snapshot of its
+    statistics per transaction)."""
     with engine.connect() as connection:
         return bool(connection.execute(text(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query ILIKE '%FOR UPDATE%'")).scalar())
+            "AND wait_event_type = 'Lock' AND query ILIKE :query"), {"query": query}).scalar())
 
 
 def records_of(session, call_id: int) -> list[ChargeRecord]:
@@ -79,7 +83,7 @@ def test_a_rating_job_whose_worker_is_killed_midway_still_makes_one_record(
         with lock_engine.connect() as lock:
             lock.execute(text("SELECT id FROM calls WHERE id = :id FOR UPDATE"), {"id": call.id})
             workers.append(WorkerProcess(env, tmp_path / "worker.log"))
-            wait_until(lambda: rating_blocked_on_the_row(lock_engine), 30,
+            wait_until(lambda: waiting_for_a_lock(lock_engine, "%FOR UPDATE%"), 30,
                        "the rating job to wait for the call's row")
             horse = wait_until(workers[0].horse, 10, "the work horse")
             if victim == "horse":
@@ -104,3 +108,36 @@ def test_a_rating_job_whose_worker_is_killed_midway_still_makes_one_record(
         for worker in workers:
             worker.stop()
         lock_engine.dispose()
+
+
+@postgresql_only
+def test_the_catch_up_and_a_rating_job_at_the_same_moment_make_one_record(
+        app, twilio, session, database_url):
+    """`hotline billing rate` catches up calls whose job was lost; a job that writes the
+    record while the catch-up inserts its batch wins, and the catch-up does not fail."""
+    call = finished_call(twilio, session)
+    session.execute(delete(ChargeRecord))  # as if the job had been lost
+    session.commit()
+    month = call.started_at.strftime("%Y-%m")
+    job_engine = create_engine(database_url)
+    outcome = {}
+    try:
+        with job_engine.connect() as job:  # a rating job in the middle of its transaction
+            with app.app_context(), Session(job) as job_session:
+                late_call = job_session.get(Call, call.id, with_for_update=True)
+                rater(job_session).record(job_session, late_call, None, cause="test")
+                job_session.flush()
+                sweep = threading.Thread(target=lambda: outcome.update(
+                    result=app.test_cli_runner().invoke(args=["billing", "rate", "--month", month])))
+                sweep.start()
+                wait_until(lambda: waiting_for_a_lock(job_engine), 30,
+                           "the catch-up to wait for the job's record")
+                job_session.commit()
+            sweep.join(30)
+    finally:
+        job_engine.dispose()
+    result = outcome["result"]
+    assert result.exit_code == 0, result.output
+    assert "1 calls rated" in result.output
+    session.expire_all()
+    assert_one_identical_record(session, call.id, QUEUE_SECONDS, TALK_SECONDS)
