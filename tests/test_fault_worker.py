@@ -127,8 +127,9 @@ def test_the_catch_up_and_a_rating_job_at_the_same_moment_make_one_record(
                 late_call = job_session.get(Call, call.id, with_for_update=True)
                 rater(job_session).record(job_session, late_call, None, cause="test")
                 job_session.flush()
+                command = ["billing", "rate", "--month", month]
                 sweep = threading.Thread(target=lambda: outcome.update(
-                    result=app.test_cli_runner().invoke(args=["billing", "rate", "--month", month])))
+                    result=app.test_cli_runner().invoke(args=command)))
                 sweep.start()
                 wait_until(lambda: waiting_for_a_lock(job_engine), 30,
                            "the catch-up to wait for the job's record")

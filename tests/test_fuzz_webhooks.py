@@ -196,7 +196,8 @@ def telnyx_key(app) -> Ed25519PrivateKey:
 
 def hmac_headers(secret: str, body: bytes) -> dict[str, str]:
     stamp = str(int(time.time()))
-    return {"X-Hotline-Timestamp": stamp, "X-Hotline-Signature": hmac_signature(secret, stamp, body)}
+    return {"X-Hotline-Timestamp": stamp,
+            "X-Hotline-Signature": hmac_signature(secret, stamp, body)}
 
 
 def telnyx_headers(key: Ed25519PrivateKey, body: bytes) -> dict[str, str]:
