@@ -64,8 +64,10 @@ def record_status(session: Session, params: Mapping[str, str], now: dt.datetime,
                   language: str) -> tuple[Call, bool]:
     """Store a status callback; True if it just made the call final.
 
-    The raw callback is always kept. The same callback twice, or a non-final one after the
-    final one, changes the call no further.
+    The raw callback is always kept, each one once (a repeated delivery is not stored
+    again). The same callback twice, another final one, or a non-final one after the final
+    one changes the call no further: the first final callback locks the call's row while it
+    ends the call, so that of final callbacks arriving together exactly one does.
     """
     status = (params.get("CallStatus") or "unknown")[:16]
     sequence = _int(params.get("SequenceNumber"), -1)
@@ -78,7 +80,10 @@ def record_status(session: Session, params: Mapping[str, str], now: dt.datetime,
         call, _ = open_call(session, params, now, language)
         return call, False
     call, _ = open_call(session, params, now, language)
-    if call.status in FINAL_STATUSES or status not in FINAL_STATUSES:
+    if status not in FINAL_STATUSES:
+        return call, False
+    session.refresh(call, with_for_update=True)  # of final callbacks at once, one ends the call
+    if call.status in FINAL_STATUSES:
         return call, False
     call.status = status
     call.duration_seconds = _int(params.get("CallDuration"), None)

@@ -38,10 +38,14 @@ ENVIRONMENT_KEYS = (
     "CHAT_SHARED_SECRET",
     "CHAT_TOKEN_SECONDS",
     "CHAT_STREAM_SECONDS",
+    "WORKER_MAINTENANCE_SECONDS",
+    "WORKER_MONITORING_SECONDS",
+    "WORKER_TTL_SECONDS",
 )
 #: Environment settings that are whole numbers.
 INTEGER_KEYS = ("WRAP_UP_SECONDS", "AGENT_RING_SECONDS", "CHAT_TOKEN_SECONDS",
-                "CHAT_STREAM_SECONDS")
+                "CHAT_STREAM_SECONDS", "WORKER_MAINTENANCE_SECONDS", "WORKER_MONITORING_SECONDS",
+                "WORKER_TTL_SECONDS")
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
@@ -75,6 +79,10 @@ DEFAULTS = {
     "SUPPORT_ADDRESS": "support@candan.eu",  # the intake's own address, sender of receipts
     "INTAKE_TOKEN": None,  # None: the raw-mail endpoint refuses every request
     "METRICS_TOKEN": None,  # None: /metrics is open (keep it off the public network)
+    # The job workers (see ivr.workers)
+    "WORKER_MAINTENANCE_SECONDS": 60,  # registry clean-up: abandoned jobs are retried
+    "WORKER_MONITORING_SECONDS": 30,  # a busy worker's look at its horse, and its heartbeat
+    "WORKER_TTL_SECONDS": 75,  # a worker not heard of this long counts as dead
     "CUSTOMER_INTERFACE_SECRET": None,  # None: the customer-interface endpoint refuses all
     "FAX_WEBHOOK_SECRET": None,  # None: the fax webhook refuses every request
     "TELNYX_PUBLIC_KEY": None,  # base64 Ed25519 key; None: the Telnyx webhook refuses all

@@ -4,7 +4,7 @@ import itertools
 import logging
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from ivr.calls import find_call
 from ivr.customers import import_customers

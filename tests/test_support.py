@@ -5,7 +5,7 @@ import pytest
 
 from ivr.calls import find_call
 from ivr.customers import import_customers
-from tests.twiml import gather_of, spoken, spoken_text, verbs
+from tests.twiml import gather_of, spoken, verbs
 
 ASK = "Bitte geben Sie Ihre Kundennummer ein und drücken Sie dann die Raute-Taste. " \
       "Haben Sie die Kundennummer nicht zur Hand, drücken Sie die Stern-Taste."

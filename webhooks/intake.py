@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from typing import Optional
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
@@ -31,6 +32,9 @@ from webhooks import intake_auth
 log = logging.getLogger(__name__)
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
+
+#: The longest provider id kept (the column's width).
+MAX_EXTERNAL_ID = 100
 
 
 def refuse(status: int, reason: str) -> Response:
@@ -146,6 +150,14 @@ def fax_received(body: bytes):
                    problem=document.problem), 201
 
 
+def telnyx_event_id(event: object) -> Optional[str]:
+    """The event's id as it is stored (at most 100 characters), so that a repeated delivery
+    is found by it; None without one."""
+    data = event.get("data") if isinstance(event, dict) else None
+    event_id = data.get("id") if isinstance(data, dict) else None
+    return str(event_id)[:MAX_EXTERNAL_ID] if event_id else None
+
+
 @bp.post("/telnyx/fax")
 @intake_endpoint(_telnyx)
 def telnyx_fax(body: bytes):
@@ -154,13 +166,11 @@ def telnyx_fax(body: bytes):
         event = json.loads(body)
     except ValueError:
         event = None
-    event_id = event.get("data", {}).get("id") if isinstance(event, dict) and \
-        isinstance(event.get("data"), dict) else None
+    event_id = telnyx_event_id(event)
     with new_session() as session:
         with session.begin():
             item = intake.store_raw(session, channel="fax", source="telnyx", raw=body,
-                                    external_id=str(event_id) if event_id else None,
-                                    content_type=request.content_type)
+                                    external_id=event_id, content_type=request.content_type)
             item_id = item.id
             try:
                 payload = fax.telnyx_fax(event)
@@ -168,7 +178,7 @@ def telnyx_fax(body: bytes):
                 item.status, item.error = "ignored", str(exc)
                 return jsonify(item=item_id, ignored=str(exc)), 200
             if event_id and session.scalar(select(IntakeItem.id).where(
-                    IntakeItem.external_id == str(event_id), IntakeItem.id != item_id,
+                    IntakeItem.external_id == event_id, IntakeItem.id != item_id,
                     IntakeItem.source == "telnyx").limit(1)) is not None:
                 item.status = "duplicate"
                 return jsonify(item=item_id, duplicate=True), 200

@@ -18,10 +18,12 @@ SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
 
 
 def signed_url() -> str:
-    """The URL Twilio signed: PUBLIC_BASE_URL + path + query when set, else the request's URL."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base:
-        return request.url
+    """The URL Twilio signed: PUBLIC_BASE_URL (else the request's own root) + path + query.
+
+    The query is taken as it was sent, percent-escapes and all, since Twilio signs the URL
+    exactly as it requested it.
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.root_url
     query = request.query_string.decode("latin-1")
     return base.rstrip("/") + request.path + (f"?{query}" if query else "")
 

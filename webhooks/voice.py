@@ -50,8 +50,12 @@ STATUS_RETRY_SECONDS = (5, 15, 30, 60, 120, 300, 600, 1200, 3600)
 
 
 def rate_later(call_sid: str) -> None:
-    """Start the rating job of a finished call (one job id per call)."""
-    jobs.enqueue(RATE_CALL, call_sid, job_id=f"rate-{call_sid}")
+    """Start the rating job of a finished call (one job id per call).
+
+    On rq the job runs again after 5 s, 1 min and 10 min when it fails, also when its
+    worker dies in the middle of it (see ivr.workers); rating twice gives one record.
+    """
+    jobs.enqueue(RATE_CALL, call_sid, job_id=f"rate-{call_sid}", retry_seconds=(5, 60, 600))
 
 
 #: The longest parameter value kept; Twilio's own values are far shorter.
