@@ -9,7 +9,6 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,17 +18,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from ivr import schema
+from tests.ports import free_port
 
 BIN_DIR = Path(os.environ.get("TEST_POSTGRES_BIN_DIR", "/usr/lib/postgresql/15/bin"))
 DATABASE = "hotline_pgfault"
 SUPERUSER = "postgres"
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def binaries_missing() -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from redis import Redis
 from redis.exceptions import RedisError
 
-from tests.smtp_sink import free_port
+from tests.ports import free_port
 
 
 class RedisServer:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,15 +19,9 @@ from sqlalchemy import create_engine, text
 
 from ivr import schema
 from tests.conftest import AUTH_TOKEN, POSTGRES_ADMIN_URL, POSTGRES_TEST_DB, postgres_url
+from tests.ports import free_port
 
 HOTLINE = str(Path(sys.executable).with_name("hotline"))
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fresh_postgres_database(suffix: str) -> str:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import email
-import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
+
+from tests.ports import free_port
 
 
 @dataclass
@@ -35,12 +36,6 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_smtp() -> tuple[Controller, Mailbox, str]:
