@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 from benchmarks.webhooks import load, report, servers
 from ivr import serving
@@ -53,18 +54,20 @@ def hotline_script(args):
     return make
 
 
-def measure(target: load.Target, make_script, args, server_pids: list[int]) -> report.Row:
-    """One load run with the CPU its servers and the machine used meanwhile."""
-    cpu_before = sum(servers.tree_cpu_seconds(pid) for pid in server_pids)
+def measure(target: load.Target, make_script, args, server_pid: int,
+            worker_pid: Optional[int] = None) -> report.Row:
+    """One load run with the CPU its server, worker and the machine used meanwhile."""
+    pids = [server_pid] + ([worker_pid] if worker_pid else [])
+    before = [servers.tree_cpu_seconds(pid) for pid in pids]
     busy_before, total_before = servers.machine_busy_seconds()
     measurement = asyncio.run(load.run(target, make_script, args.calls,
                                        None if args.rounds else args.duration, args.rounds,
                                        args.think_ms, args.warmup))
     busy_after, total_after = servers.machine_busy_seconds()
-    cpu_after = sum(servers.tree_cpu_seconds(pid) for pid in server_pids)
+    used = [servers.tree_cpu_seconds(pid) - cpu for pid, cpu in zip(pids, before)] + [0.0]
     # the warm-up ran before the window too: only the window's share is the run's
     share = measurement.wall_seconds / (measurement.wall_seconds + args.warmup)
-    return report.Row(measurement, (cpu_after - cpu_before) * share,
+    return report.Row(measurement, used[0] * share, used[1] * share,
                       (busy_after - busy_before) / max(total_after - total_before, 1e-9))
 
 
@@ -96,9 +99,9 @@ def main() -> int:
         recorded = asyncio.run(load.probe(hotline, hotline_script(args)(10**6 - 1, 0)))
         print("one call's requests: " + ", ".join(r.path for r in recorded), flush=True)
         bare_row = measure(bare, lambda n, _r: load.Replay(recorded, caller_number(n)), args,
-                           [processes["bare"].pid])
+                           processes["bare"].pid)
         hotline_row = measure(hotline, hotline_script(args), args,
-                              [processes["hotline"].pid, processes["worker"].pid])
+                              processes["hotline"].pid, processes["worker"].pid)
     finally:
         for process in processes.values():
             servers.stop(process)
@@ -115,7 +118,8 @@ def main() -> int:
                                      "p99_ms": report.percentile(row.measurement.latencies, 0.99),
                                      "errors": row.measurement.errors,
                                      "client_cpu": row.measurement.client_cpu_seconds / row.measurement.wall_seconds,
-                                     "server_cpu": row.server_cpu_seconds / row.measurement.wall_seconds}
+                                     "server_cpu": row.server_cpu_seconds / row.measurement.wall_seconds,
+                                     "rq_cpu": row.worker_cpu_seconds / row.measurement.wall_seconds}
             for row in (bare_row, hotline_row)}}, indent=2))
     hotline_ok = hotline_row.measurement.errors == 0
     return 0 if hotline_ok else 1

@@ -25,6 +25,7 @@ class Row:
 
     measurement: Measurement
     server_cpu_seconds: float
+    worker_cpu_seconds: float
     machine_busy_share: float
 
     @property
@@ -38,13 +39,15 @@ class Row:
         return (f"{m.target:<8} {self.requests_per_second:>9.1f} {percentile(m.latencies, 0.5):>8.1f} "
                 f"{percentile(m.latencies, 0.99):>8.1f} {m.errors:>7} {len(m.latencies):>9} "
                 f"{m.calls_finished:>7} {m.client_cpu_seconds / wall:>9.2f} "
-                f"{self.server_cpu_seconds / wall:>9.2f} {self.machine_busy_share:>7.0%}")
+                f"{self.server_cpu_seconds / wall:>9.2f} {self.worker_cpu_seconds / wall:>9.2f} "
+                f"{self.machine_busy_share:>7.0%}")
 
 
 HEADER = (f"{'app':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9} "
-          f"{'calls':>7} {'client':>9} {'server':>9} {'machine':>7}")
-LEGEND = ("client, server: CPU cores used on average (server: gunicorn and, for the hotline, "
-          "the rq worker); machine: share of all cores busy, other processes included")
+          f"{'calls':>7} {'client':>9} {'server':>9} {'rq':>9} {'machine':>7}")
+LEGEND = ("client, server, rq: CPU cores used on average by the load generator, gunicorn and "
+          "the hotline's rq worker;\nmachine: share of all cores busy, PostgreSQL and other "
+          "processes included")
 
 
 def targets(hotline: Row, bare: Row, calls: int) -> list[tuple[str, bool]]:
