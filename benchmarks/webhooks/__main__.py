@@ -56,18 +56,20 @@ def hotline_script(args):
 
 def measure(target: load.Target, make_script, args, server_pid: int,
             worker_pid: Optional[int] = None) -> report.Row:
-    """One load run with the CPU its server, worker and the machine used meanwhile."""
+    """One load run with the CPU its server, worker, database and the machine used meanwhile."""
     pids = [server_pid] + ([worker_pid] if worker_pid else [])
     before = [servers.tree_cpu_seconds(pid) for pid in pids]
+    database_before = servers.database_cpu_seconds(args.database)
     busy_before, total_before = servers.machine_busy_seconds()
     measurement = asyncio.run(load.run(target, make_script, args.calls,
                                        None if args.rounds else args.duration, args.rounds,
                                        args.think_ms, args.warmup))
     busy_after, total_after = servers.machine_busy_seconds()
     used = [servers.tree_cpu_seconds(pid) - cpu for pid, cpu in zip(pids, before)] + [0.0]
+    database = servers.database_cpu_used(database_before, servers.database_cpu_seconds(args.database))
     # the warm-up ran before the window too: only the window's share is the run's
     share = measurement.wall_seconds / (measurement.wall_seconds + args.warmup)
-    return report.Row(measurement, used[0] * share, used[1] * share,
+    return report.Row(measurement, used[0] * share, used[1] * share, database * share,
                       (busy_after - busy_before) / max(total_after - total_before, 1e-9))
 
 
@@ -119,7 +121,8 @@ def main() -> int:
                                      "errors": row.measurement.errors,
                                      "client_cpu": row.measurement.client_cpu_seconds / row.measurement.wall_seconds,
                                      "server_cpu": row.server_cpu_seconds / row.measurement.wall_seconds,
-                                     "rq_cpu": row.worker_cpu_seconds / row.measurement.wall_seconds}
+                                     "rq_cpu": row.worker_cpu_seconds / row.measurement.wall_seconds,
+                                     "db_cpu": row.database_cpu_seconds / row.measurement.wall_seconds}
             for row in (bare_row, hotline_row)}}, indent=2))
     hotline_ok = hotline_row.measurement.errors == 0
     return 0 if hotline_ok else 1

@@ -26,6 +26,7 @@ class Row:
     measurement: Measurement
     server_cpu_seconds: float
     worker_cpu_seconds: float
+    database_cpu_seconds: float
     machine_busy_share: float
 
     @property
@@ -40,14 +41,15 @@ class Row:
                 f"{percentile(m.latencies, 0.99):>8.1f} {m.errors:>7} {len(m.latencies):>9} "
                 f"{m.calls_finished:>7} {m.client_cpu_seconds / wall:>9.2f} "
                 f"{self.server_cpu_seconds / wall:>9.2f} {self.worker_cpu_seconds / wall:>9.2f} "
+                f"{self.database_cpu_seconds / wall:>9.2f} "
                 f"{self.machine_busy_share:>7.0%}")
 
 
 HEADER = (f"{'app':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'requests':>9} "
-          f"{'calls':>7} {'client':>9} {'server':>9} {'rq':>9} {'machine':>7}")
-LEGEND = ("client, server, rq: CPU cores used on average by the load generator, gunicorn and "
-          "the hotline's rq worker;\nmachine: share of all cores busy, PostgreSQL and other "
-          "processes included")
+          f"{'calls':>7} {'client':>9} {'server':>9} {'rq':>9} {'db':>9} {'machine':>7}")
+LEGEND = ("client, server, rq, db: CPU cores used on average by the load generator, gunicorn, "
+          "the hotline's rq worker and\nthe PostgreSQL backends of its database; machine: share "
+          "of all cores busy, other processes included")
 
 
 def targets(hotline: Row, bare: Row, calls: int) -> list[tuple[str, bool]]:

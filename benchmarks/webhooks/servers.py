@@ -129,3 +129,26 @@ def machine_busy_seconds() -> tuple[float, float]:
     idle = values[3] + values[4]
     ticks = os.sysconf("SC_CLK_TCK")
     return (sum(values) - idle) / ticks, sum(values) / ticks
+
+
+def database_cpu_seconds(database: str) -> dict[int, float]:
+    """CPU time of each PostgreSQL backend serving the database, by pid."""
+    ticks, used = os.sysconf("SC_CLK_TCK"), {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                title = handle.read().decode(errors="replace")
+            if not title.startswith("postgres:") or f" {database} " not in title:
+                continue
+            fields = _stat(int(entry))
+        except OSError:
+            continue
+        used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def database_cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds the backends used between two readings (new backends wholly)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
