@@ -76,7 +76,7 @@ def utcnow() -> dt.datetime:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets foreign keys and a busy timeout."""
+    """An engine for the URL: SQLite with foreign keys and a busy timeout, PostgreSQL pooled."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite"):
@@ -90,9 +90,16 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    engine = create_engine(url)
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     ping_when_idle(engine)
     return engine
+
+
+#: Connections a process keeps open once it needed them: at least one per gunicorn thread,
+#: so that busy threads do not open and close a connection (a server process) per request.
+#: The pool opens them only as they are needed.
+POOL_SIZE = 16
+POOL_OVERFLOW = 8
 
 
 #: A pooled connection unused for longer than this is tested before it is handed out.

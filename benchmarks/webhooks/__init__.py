@@ -1,6 +1,6 @@
 """Benchmark of the voice webhooks under load: the hotline beside a bare Flask app.
 
-    python -m benchmarks.webhooks [--calls 200] [--workers N] [--threads 4] [--duration 20 | --rounds R] [--think-ms 0]
+    python -m benchmarks.webhooks [--calls 200] [--workers N] [--threads 8] [--duration 20 | --rounds R] [--think-ms 0]
 
 Needs the `bench` extra (`pip install -e '.[bench]'`), PostgreSQL on 127.0.0.1:5432 and
 Redis on 127.0.0.1:6379 (database 11, flushed). It creates the database `hotline_bench`

@@ -1,6 +1,6 @@
 """Run the webhook benchmark: the hotline against a bare Flask app, same gunicorn, same load.
 
-    python -m benchmarks.webhooks [--calls 200] [--workers N] [--threads 4] [--duration 20 | --rounds R] [--think-ms 0]
+    python -m benchmarks.webhooks [--calls 200] [--workers N] [--threads 8] [--duration 20 | --rounds R] [--think-ms 0]
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--calls", type=int, default=200, help="concurrent simulated calls")
     parser.add_argument("--workers", type=int, default=None,
                         help=f"gunicorn processes (default {serving.default_workers()})")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--threads", type=int, default=serving.DEFAULT_THREADS,
+                        help="threads per gunicorn process")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds measured per app")
     parser.add_argument("--rounds", type=int, default=None,
                         help="calls per caller instead of a duration")

@@ -3,7 +3,7 @@
 It is what the hotline would cost with no work of its own: the same Flask, the same gunicorn
 options (`ivr.serving.gunicorn_options`), a document rendered once with VoiceResponse.
 
-    python -m benchmarks.webhooks.bare --bind 127.0.0.1:8102 --workers 5 --threads 4
+    python -m benchmarks.webhooks.bare --bind 127.0.0.1:8102 --workers 2 --threads 8
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bind", default="127.0.0.1:8102")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=serving.DEFAULT_THREADS)
     args = parser.parse_args()
     serving.serve(create_bare_app, serving.gunicorn_options(args.bind, args.workers, args.threads))
 
