@@ -33,7 +33,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=None,
                         help="calls per caller instead of a duration")
     parser.add_argument("--think-ms", type=float, default=0.0,
-                        help="pause of a caller before each next request (0: closed loop)")
+                        help="mean pause of a caller before each next request, +-50%% (0: closed loop)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring")
     parser.add_argument("--queue-waits", type=int, default=3, help="wait URL requests per call")
     parser.add_argument("--customers", type=int, default=5000, help="customers seeded")

@@ -1,8 +1,8 @@
 """The load generator: concurrent simulated calls, signed like Twilio, over keep-alive HTTP.
 
 Each of N callers plays calls one after another on one asyncio loop (aiohttp). A caller
-sends its next request as soon as the answer before arrived (closed loop), or after
-`think_ms` (paced). The calls follow `ivr.simulator.CallScript`: the hotline's TwiML
+sends its next request as soon as the answer before arrived (closed loop), or after a
+pause of `think_ms` on average (paced; each pause drawn from 0.5 to 1.5 times that). The calls follow `ivr.simulator.CallScript`: the hotline's TwiML
 decides the next request. Against the bare app, `Replay` sends the same requests again.
 """
 from __future__ import annotations
@@ -62,6 +62,7 @@ class Measurement:
 
     target: str
     latencies: list[float] = field(default_factory=list)  # seconds, requests in the window
+    by_path: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
     calls_finished: int = 0
@@ -106,7 +107,7 @@ async def play(client: Client, script: Script, measurement: Optional[Measurement
                 measurement.error(f"{client.target.name}: invalid TwiML: {exc}")
             return False
         if think and not first:
-            await asyncio.sleep(think)
+            await asyncio.sleep(random.uniform(0.5, 1.5) * think)  # callers fall out of step
         first = False
         if time.monotonic() >= deadline:
             return True
@@ -120,7 +121,9 @@ async def play(client: Client, script: Script, measurement: Optional[Measurement
                 measurement.error(f"{client.target.name} {request.path}: {exc!r}")
             return False
         if measurement and time.monotonic() < deadline:
-            measurement.latencies.append(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            measurement.latencies.append(seconds)
+            measurement.by_path.setdefault(request.path, []).append(seconds)
         if not 200 <= status < 300:
             if measurement:
                 measurement.error(f"{client.target.name} {request.path}: HTTP {status} {answer[:200]}")

@@ -71,6 +71,10 @@ def render(settings: dict, hotline: Row, bare: Row) -> str:
     lines.append(f"throughput ratio hotline/bare: {ratio:.2f}")
     for text, met in targets(hotline, bare, settings["calls"]):
         lines.append(f"[{'met' if met else 'MISSED'}] {text}")
+    lines += ["", "hotline by request:  " + f"{'count':>7} {'p50 ms':>8} {'p99 ms':>8}"]
+    for path, seconds in hotline.measurement.by_path.items():
+        lines.append(f"  {path:<34} {len(seconds):>7} {percentile(seconds, 0.5):>8.1f} "
+                     f"{percentile(seconds, 0.99):>8.1f}")
     for row in (bare, hotline):
         for sample in row.measurement.error_samples:
             lines.append(f"error sample: {sample}")
