@@ -183,8 +183,9 @@ def call(base_url: str, caller: str, token: str | None, first_keys: str | None,
 
 @click.command("serve")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, help="host:port to listen on.")
-@click.option("--workers", type=int, default=None, help="Processes; default 2 per core + 1.")
-@click.option("--threads", type=int, default=4, show_default=True, help="Threads per process.")
+@click.option("--workers", type=int, default=None, help="Processes; default one per core, at least 2.")
+@click.option("--threads", type=int, default=serving.DEFAULT_THREADS, show_default=True,
+              help="Threads per process.")
 @click.option("--access-log/--no-access-log", default=False, show_default=True)
 def serve(bind: str, workers: int | None, threads: int, access_log: bool) -> None:
     """Serve the app with gunicorn, for production."""

@@ -18,6 +18,7 @@ from typing import Iterable, Optional
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request
+from redis.exceptions import RedisError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -161,19 +162,53 @@ def not_put_through(session: Session, call: Call, now: dt.datetime) -> None:
 
 
 def route_waiting_callers() -> None:
-    """Start routing as a job (after the request's changes are committed).
+    """Start routing as a job (after the request's changes are committed), unless one waits.
 
-    A failure is logged, never passed on: the request that started it has done its part.
+    A routing job that has not started yet will see this request's changes: a second one
+    would only repeat its work. A failure is logged, never passed on: the request that
+    started it has done its part.
     """
     try:
-        jobs.enqueue(DISPATCH_JOB, public_base_url())
+        if not routing_already_pending():
+            jobs.enqueue(DISPATCH_JOB, public_base_url())
     except Exception:
         log.exception("routing waiting callers failed")
 
 
+#: Set in Redis while a routing job waits to run; expires in case the job is lost.
+PENDING_KEY = "hotline:routing-pending"
+PENDING_SECONDS = 30
+
+
+def routing_already_pending() -> bool:
+    """Mark a routing job as pending on rq; True if one already was. Always False inline."""
+    queue = current_app.extensions.get("rq.queue")
+    if queue is None:
+        return False
+    try:
+        return not queue.connection.set(PENDING_KEY, b"1", nx=True, ex=PENDING_SECONDS)
+    except RedisError:
+        return False
+
+
+def routing_started() -> None:
+    """A routing job starts: callers who begin to wait from now on need a job of their own."""
+    queue = current_app.extensions.get("rq.queue")
+    if queue is not None:
+        try:
+            queue.connection.delete(PENDING_KEY)
+        except RedisError:
+            log.warning("could not clear %s; it expires in %d s", PENDING_KEY, PENDING_SECONDS)
+
+
 def dispatch_job(base_url: str) -> None:
-    """The routing job: pair waiting callers with idle agents and put them through."""
+    """The routing job: pair waiting callers with idle agents and put them through.
+
+    The pending mark is cleared before the database is read, so that no caller who starts
+    waiting meanwhile is missed.
+    """
     with job_app(), new_session() as session:
+        routing_started()
         with session.begin():
             given = dispatch(session, utcnow())
         for call in put_through(given, base_url):
