@@ -14,6 +14,12 @@ import os
 import time
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+
+from ivr.serving import METRICS_DIR_VARIABLE
+
+if os.environ.get(METRICS_DIR_VARIABLE):  # prometheus_client writes there as it loads
+    os.makedirs(os.environ[METRICS_DIR_VARIABLE], exist_ok=True)
+
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter,
                                Histogram, generate_latest)
 from prometheus_client.core import GaugeMetricFamily
@@ -109,7 +115,7 @@ def gauge(name: str, documentation: str, value: float | None) -> GaugeMetricFami
 
 def process_registry() -> CollectorRegistry:
     """The counters and histograms: of all gunicorn processes, or of this one."""
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if not os.environ.get(METRICS_DIR_VARIABLE):
         return REGISTRY
     registry = CollectorRegistry()
     MultiProcessCollector(registry)

@@ -32,3 +32,14 @@ def test_serve_answers_webhooks_and_adds_up_the_processes_metrics(tmp_path):
             assert response.status_code == 200
             assert "<Say" in response.text
         assert [incoming_calls_counted(base) for _ in range(10)] == [20.0] * 10
+
+
+def test_serve_makes_the_metrics_folder_it_is_given(tmp_path):
+    database = f"sqlite:///{tmp_path / 'hotline.sqlite'}"
+    schema.upgrade(database)
+    folder = tmp_path / "run" / "metrics"  # as systemd's RuntimeDirectory leaves it: absent
+    env = hotline_env(database, HOTLINE_INSTANCE_PATH=str(tmp_path / "instance"),
+                      PROMETHEUS_MULTIPROC_DIR=str(folder))
+    with gunicorn(env, tmp_path / "gunicorn.log", workers=1, threads=1) as base:
+        assert "hotline_up" in requests.get(f"{base}/metrics", timeout=5).text
+    assert folder.is_dir()
