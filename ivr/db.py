@@ -75,6 +75,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def as_utc(moment: dt.datetime | str) -> dt.datetime:
+    """A time read back through an SQL expression that lost the column type (an aggregate
+    or coalesce() on SQLite: naive, or even text), UTC-aware again."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 #: Seconds to wait for a PostgreSQL connection: a server that is down or unreachable
 #: fails the request quickly (the caller hears the apology) instead of holding it.
 POSTGRES_CONNECT_TIMEOUT = 3

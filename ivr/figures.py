@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivr.agents import CALL_ROLES, STATUSES
+from ivr.db import as_utc
 from ivr.models import Call, Staff
 from ivr.queue import is_waiting, place_in_line, queue_length
 
@@ -74,19 +75,12 @@ def window(session: Session, since: dt.datetime, until: dt.datetime,
         select(func.count(Call.id)).where(Call.queue_result == "hangup",
                                           Call.left_queue_at >= since, Call.left_queue_at < until)
     ) or 0
-    waits = [max(0.0, (answered_at - _aware(place)).total_seconds())
+    waits = [max(0.0, (answered_at - as_utc(place)).total_seconds())
              for answered_at, place, _talk in answered if place is not None]
     talks = [float(talk) for _at, _place, talk in answered if talk is not None]
     level = (sum(1 for wait in waits if wait <= service_seconds) / len(waits)) if waits else None
     return Window(answered=len(answered), abandoned=abandoned, service_level=level,
                   average_answer_seconds=_mean(waits), average_talk_seconds=_mean(talks))
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """coalesce() loses the column type on SQLite: make the value UTC-aware again."""
-    if isinstance(moment, str):
-        moment = dt.datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def start_of_day(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -123,7 +117,7 @@ def figures(session: Session, now: dt.datetime, zone: ZoneInfo, service_seconds:
     """The supervisor's figures at the moment."""
     first = session.scalar(select(func.min(place_in_line())).where(is_waiting()))
     waiting = queue_length(session)
-    longest = int((now - _aware(first)).total_seconds()) if first is not None else 0
+    longest = int((now - as_utc(first)).total_seconds()) if first is not None else 0
     return Figures(
         waiting=waiting,
         longest_wait_seconds=max(0, longest),

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any, Optional
 
 from sqlalchemy import (JSON, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ivr.db import Base, UTCDateTime, utcnow
@@ -52,6 +52,11 @@ class Call(Base):
     """One inbound call, keyed by Twilio's CallSid, with its place in the call flow."""
 
     __tablename__ = "calls"
+    #: The calls not ended, by start: the queue, the cut-off and the metrics look only at
+    #: these, a few among all calls ever taken.
+    __table_args__ = (Index("ix_calls_open_started", "started_at",
+                            postgresql_where=text("ended_at IS NULL"),
+                            sqlite_where=text("ended_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
