@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from redis import Redis
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -64,12 +64,7 @@ def message(index: int, rng: random.Random) -> bytes:
 
 
 def fresh_database(name: str) -> str:
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    url = schema.create_empty_database(ADMIN_URL, name)
     schema.upgrade(url)
     return url
 

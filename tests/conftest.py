@@ -26,10 +26,6 @@ POSTGRES_TEST_DB = os.environ.get("TEST_POSTGRES_DB", "hotline_test")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def postgres_url(database: str) -> str:
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """A SQLite file migrated to head once; each test gets a copy."""
@@ -41,14 +37,9 @@ def sqlite_template(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database migrated to head, with the seeded rows to restore."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {POSTGRES_TEST_DB} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {POSTGRES_TEST_DB}"))
-    url = postgres_url(POSTGRES_TEST_DB)
+    url = schema.create_empty_database(POSTGRES_ADMIN_URL, POSTGRES_TEST_DB)
     schema.upgrade(url)
     yield url
-    admin.dispose()
 
 
 def seeded_tariffs(engine) -> list[dict]:

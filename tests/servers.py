@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 import requests
-from sqlalchemy import create_engine, text
 
 from ivr import schema
-from tests.conftest import AUTH_TOKEN, POSTGRES_ADMIN_URL, POSTGRES_TEST_DB, postgres_url
+from tests.conftest import AUTH_TOKEN, POSTGRES_ADMIN_URL, POSTGRES_TEST_DB
 from tests.ports import free_port
 
 HOTLINE = str(Path(sys.executable).with_name("hotline"))
@@ -26,13 +25,7 @@ HOTLINE = str(Path(sys.executable).with_name("hotline"))
 
 def fresh_postgres_database(suffix: str) -> str:
     """A new PostgreSQL database `<test database>_<suffix>`, migrated to head; its URL."""
-    name = f"{POSTGRES_TEST_DB}_{suffix}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    url = postgres_url(name)
+    url = schema.create_empty_database(POSTGRES_ADMIN_URL, f"{POSTGRES_TEST_DB}_{suffix}")
     schema.upgrade(url)
     return url
 

@@ -8,7 +8,7 @@ import billing.models  # noqa: F401
 import ivr.models  # noqa: F401
 from ivr import schema
 from ivr.db import Base, make_engine
-from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_TEST_DB, postgres_url
+from tests.conftest import POSTGRES_ADMIN_URL, POSTGRES_TEST_DB
 
 MIGRATIONS_DB = POSTGRES_TEST_DB + "_migrations"
 
@@ -18,11 +18,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/empty.sqlite"
         return
+    yield schema.create_empty_database(POSTGRES_ADMIN_URL, MIGRATIONS_DB)
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {MIGRATIONS_DB} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {MIGRATIONS_DB}"))
-    yield postgres_url(MIGRATIONS_DB)
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {MIGRATIONS_DB} WITH (FORCE)"))
     admin.dispose()

@@ -20,20 +20,11 @@ REPO = Path(__file__).resolve().parents[2]
 FIRST_CUSTOMER_NUMBER = 100001
 
 
-def database_url(name: str) -> str:
-    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
 def fresh_database(name: str, customers: int) -> str:
     """Drop and create the database, migrate it, add the customers; its URL."""
     if not name.startswith("hotline_bench"):
         raise ValueError("the benchmark's database name must start with hotline_bench")
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    url = database_url(name)
+    url = schema.create_empty_database(ADMIN_URL, name)
     schema.upgrade(url)
     engine = create_engine(url)
     with engine.begin() as connection:
