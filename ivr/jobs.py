@@ -41,13 +41,14 @@ def init_app(app: Flask) -> None:
 
 
 def enqueue(function: str, *args: object, job_id: Optional[str] = None,
-            retry_seconds: Sequence[int] = ()) -> None:
+            retry_seconds: Sequence[int] = (), urgent: bool = False) -> None:
     """Run `package.module.function(*args)` as a job: on rq, or inline without Redis.
 
     With `retry_seconds`, rq runs a failed job again after each of these waits. As on rq,
     a job that fails inline does not fail the caller: it is logged, and the check that
     watches its work picks it up again. When Redis cannot take a job, it is kept in the
-    database until Redis can (see `relay_pending`).
+    database until Redis can (see `relay_pending`); an `urgent` job, whose work cannot wait
+    for Redis (putting callers through to agents), runs inline instead.
     """
     queue: Optional[Queue] = current_app.extensions.get("rq.queue")
     if queue is None:
@@ -56,6 +57,10 @@ def enqueue(function: str, *args: object, job_id: Optional[str] = None,
     try:
         push(queue, function, args, job_id, retry_seconds)
     except RedisError as exc:
+        if urgent:
+            log.warning("Redis refused job %s (%s); running it inline", job_id or function, exc)
+            run_inline(function, *args)
+            return
         log.warning("Redis refused job %s (%s); kept for later", job_id or function, exc)
         keep_for_later(function, args, job_id, retry_seconds)
 

@@ -170,7 +170,7 @@ def route_waiting_callers() -> None:
     """
     try:
         if not routing_already_pending():
-            jobs.enqueue(DISPATCH_JOB, public_base_url())
+            jobs.enqueue(DISPATCH_JOB, public_base_url(), urgent=True)
     except Exception:
         log.exception("routing waiting callers failed")
 

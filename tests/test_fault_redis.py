@@ -98,3 +98,19 @@ def test_a_running_worker_relays_kept_jobs_once_redis_is_back(app_on_own_redis, 
     assert scheduled.get_job_ids() == [f"cutoff-{twilio.call_sid}"]
     session.expire_all()
     assert session.scalar(select(func.count(PendingJob.id))) == 0
+
+
+def test_without_redis_waiting_callers_still_reach_an_idle_agent(app_on_own_redis, redis_server,
+                                                                 twilio, twilio_api, make_staff,
+                                                                 session):
+    anna = make_staff("anna", status="available")
+    twilio.to_menu()
+    twilio.keys("menu", "1")
+    twilio.keys("support_number", "*")
+    redis_server.stop()
+    twilio.twiml("/twilio/queue/wait")
+    assert twilio_api.requests[0].form["Url"] == f"http://localhost/twilio/agent/dial?agent={anna.id}"
+    session.expire_all()
+    assert session.scalar(select(Call.agent_id).where(Call.call_sid == twilio.call_sid)) == anna.id
+    kept = session.scalars(select(PendingJob.function)).all()
+    assert "ivr.routing.dispatch_job" not in kept
