@@ -86,6 +86,10 @@ def as_utc(moment: dt.datetime | str) -> dt.datetime:
 #: Seconds to wait for a PostgreSQL connection: a server that is down or unreachable
 #: fails the request quickly (the caller hears the apology) instead of holding it.
 POSTGRES_CONNECT_TIMEOUT = 3
+#: libpq's TCP settings: an open connection whose network stops carrying it (a partition,
+#: a host gone) is given up after about 5 s, not after the system's minutes.
+NETWORK_TIMEOUTS = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+                    "keepalives_count": 2, "tcp_user_timeout": 5000}
 #: Connections a process keeps open once it needed them: at least one per gunicorn thread,
 #: so that busy threads do not open and close a connection (a server process) per request.
 #: The pool opens them only as they are needed.
@@ -115,7 +119,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    connect_args = {}
+    connect_args = dict(NETWORK_TIMEOUTS)
     if url.startswith("postgresql") and "connect_timeout=" not in url:
         connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT
     engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
