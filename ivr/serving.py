@@ -15,6 +15,8 @@ from gunicorn.app.base import BaseApplication
 
 #: Where the gunicorn processes write their metrics, for /metrics to add them up.
 METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+#: Set when `hotline serve` made that folder itself: it is removed when the server stops.
+TEMPORARY_METRICS_DIR_VARIABLE = "HOTLINE_TEMPORARY_METRICS_DIR"
 
 
 #: Threads per process: requests of one process overlap their waits on PostgreSQL and Redis.
@@ -38,9 +40,10 @@ def gunicorn_options(bind: str = "127.0.0.1:8000", workers: Optional[int] = None
     a webhook spends most of its time waiting for PostgreSQL (four to seven round trips and a
     commit), which the threads of one process overlap, while its Python work needs a core.
     More processes than cores only contend for the cores with each other and with PostgreSQL
-    and the rq worker on the same host. On the 2-core machine `benchmarks/webhooks` measured
-    2 x 8 at 330 webhook requests/s (p99 1.16 s) against 288/s (p99 1.48 s) for 5 x 4 at 200
-    closed-loop calls, and further ahead while other processes took CPU (see README.md).
+    and the rq worker on the same host. In one session on the 2-core machine,
+    `benchmarks/webhooks` with 200 closed-loop calls measured 2 x 8 at 330 webhook requests/s
+    (p99 1.16 s) against 288/s (p99 1.48 s) for 5 x 4, and further ahead while other
+    processes took CPU.
     """
     return {
         "bind": bind,
@@ -54,6 +57,7 @@ def gunicorn_options(bind: str = "127.0.0.1:8000", workers: Optional[int] = None
         "max_requests_jitter": 2_000,
         "accesslog": "-" if access_log else None,
         "child_exit": forget_worker_metrics,
+        "on_exit": remove_temporary_metrics_dir,
         "control_socket_disable": True,  # one per user would clash between servers on a host
     }
 
@@ -66,6 +70,13 @@ def forget_worker_metrics(_server, worker) -> None:
         multiprocess.mark_process_dead(worker.pid)
 
 
+def remove_temporary_metrics_dir(_server) -> None:
+    """Gunicorn hook: the server stops; remove the metrics folder if it made it itself."""
+    path = os.environ.get(TEMPORARY_METRICS_DIR_VARIABLE)
+    if path and path == os.environ.get(METRICS_DIR_VARIABLE):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def prepare_metrics_dir() -> str:
     """An empty folder for the processes' metrics; must be set before prometheus_client loads."""
     path = os.environ.get(METRICS_DIR_VARIABLE)
@@ -74,7 +85,7 @@ def prepare_metrics_dir() -> str:
         os.makedirs(path)
     else:
         path = tempfile.mkdtemp(prefix="hotline-metrics-")
-        os.environ[METRICS_DIR_VARIABLE] = path
+        os.environ[METRICS_DIR_VARIABLE] = os.environ[TEMPORARY_METRICS_DIR_VARIABLE] = path
     return path
 
 
