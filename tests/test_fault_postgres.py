@@ -241,7 +241,7 @@ def test_without_a_job_queue_a_status_callback_is_refused_visibly_and_logged(
     outage.begin("fast")
     with caplog.at_level(logging.ERROR, logger="webhooks.voice"):
         response = caller.status("completed", duration="61")
-    assert response.status_code == 503 and "status callback not stored" in response.text
+    assert response.status_code == 503 and "status callback not processed" in response.text
     assert caller.call_sid in caplog.text and '"CallDuration": "61"' in caplog.text
     outage.end()
     assert caller.status("completed", duration="61").status_code == 204
@@ -256,7 +256,7 @@ def test_with_redis_away_too_a_status_callback_is_refused_visibly_and_logged(
     outage.begin("fast")
     with caplog.at_level(logging.ERROR, logger="webhooks.voice"):
         response = caller.status("completed", duration="62")
-    assert response.status_code == 503 and "status callback not stored" in response.text
+    assert response.status_code == 503 and "status callback not processed" in response.text
     assert '"CallDuration": "62"' in caplog.text
 
 

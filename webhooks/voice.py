@@ -247,9 +247,9 @@ def status_later(raw: dict[str, str], received_at: dt.datetime) -> Response:
             log.warning("status callback of call %s handed to a job (database unavailable)",
                         raw["CallSid"][:64])
             return Response(status=204)
-    log.error("status callback not stored (database and job queue unavailable): %s",
-              json.dumps(raw, sort_keys=True))
-    return Response("database and job queue unavailable: status callback not stored\n",
+    log.error("status callback not processed, or not wholly (database and job queue "
+              "unavailable): %s", json.dumps(raw, sort_keys=True))
+    return Response("database and job queue unavailable: status callback not processed\n",
                     status=503, mimetype="text/plain")
 
 
