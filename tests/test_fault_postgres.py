@@ -284,6 +284,24 @@ def test_the_status_job_stores_a_callback_once_and_finishes_what_an_interrupted_
         assert_no_partial_records(session)
 
 
+def test_queue_time_during_an_outage_is_not_charged(fault_app, redis_queue, server, outage):
+    caller = Caller(server)
+    caller.to_menu()  # the price was announced, charging has started
+    outage.begin("fast")
+    assert_apology_and_queue(caller.keys("menu", "1"))
+    assert_hold(caller.wait())
+    assert verbs(caller.twiml("/twilio/queue/left", QueueResult="hangup", QueueTime="600")) == []
+    assert caller.status("completed", duration="700").status_code == 204
+    outage.end()
+    run_jobs(fault_app, redis_queue)
+    with fault_app.extensions["db.sessionmaker"]() as session:
+        call = find_call(session, caller.call_sid)
+        assert (call.queue_result, call.queue_seconds) == ("hangup", 600)
+        record = session.scalar(select(ChargeRecord).where(ChargeRecord.call_id == call.id))
+        assert record is not None and record.billable_seconds <= 100
+        assert_no_partial_records(session)
+
+
 AFTER_THE_QUEUE = {  # QueueResult: what follows while the database is down
     "hangup": [],
     "redirected": [],

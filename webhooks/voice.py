@@ -10,7 +10,7 @@
 
 While the database cannot be reached: a new call or a step gets the apology and the queue,
 the wait URL says that waiting is free and holds, the Enqueue action goes on as the result
-allows (see callflows.queue), and a status callback is handed to a job that retries it
+allows (see callflows.queue) and is recorded by a job later, and a status callback is handed to a job that retries it
 (204), or refused with 503 and logged when there is no job queue to take it.
 """
 from __future__ import annotations
@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 
 #: The job that stores a status callback the webhook could not store.
 STATUS_JOB = "webhooks.voice.record_status_job"
-#: Its waits before each retry: about an hour and a half in all, for a database restart.
+#: The job that records an Enqueue action the webhook could not record.
+QUEUE_LEFT_JOB = "webhooks.voice.record_queue_left_job"
+#: Their waits before each retry: about an hour and a half in all, for a database restart.
 STATUS_RETRY_SECONDS = (5, 15, 30, 60, 120, 300, 600, 1200, 3600)
 
 
@@ -85,9 +87,15 @@ def hold() -> VoiceResponse:
 
 
 def after_queue() -> VoiceResponse:
-    """What follows the queue when the Enqueue action failed, by its QueueResult."""
+    """What follows the queue when the Enqueue action failed, by its QueueResult.
+
+    The action itself goes to a job (see queue_left_later): the queue time it brings is free.
+    """
     settings = current_app.config
-    script = queue_flow.left_unrecorded(params().get("QueueResult") or "", settings)
+    raw = params()
+    if raw.get("CallSid"):
+        queue_left_later(raw, utcnow())
+    script = queue_flow.left_unrecorded(raw.get("QueueResult") or "", settings)
     return render(script, settings["DEFAULT_LANGUAGE"], settings)
 
 
@@ -97,10 +105,12 @@ def database_unavailable(exc: BaseException) -> bool:
         getattr(exc, "connection_invalidated", False))
 
 
-def queue_time() -> int:
-    """Twilio's QueueTime: the seconds the caller has spent in the queue (0 to a day)."""
+def queue_time(raw: Mapping[str, str] | None = None) -> int:
+    """Twilio's QueueTime (of the request, or of `raw`): the seconds the caller has spent in
+    the queue, 0 to a day."""
     try:
-        return max(0, min(int(params().get("QueueTime", "0")), 86_400))
+        return max(0, min(int((raw if raw is not None else params()).get("QueueTime", "0")),
+                          86_400))
     except ValueError:
         return 0
 
@@ -212,6 +222,38 @@ def take_status(session: Session, raw: Mapping[str, str], received_at: dt.dateti
         agents.caller_gone(session, call, utcnow(), settings["WRAP_UP_SECONDS"])
         session.commit()
         rate_later(call.call_sid)
+
+
+def record_queue_left_job(raw: dict[str, str], received_at: str) -> None:
+    """Record an Enqueue action the webhook could not record, and rate the call again if it
+    has ended: the queue time it brings is free. A caller queued by the apology, whose wait
+    URL was never recorded either, gets the stint the action reports."""
+    with jobs.job_app() as app, new_session() as session:
+        now = dt.datetime.fromisoformat(received_at)
+        call, _ = open_call(session, raw, now, app.config["DEFAULT_LANGUAGE"])
+        turn = Turn(session=session, call=call, settings=app.config, now=now)
+        seconds = queue_time(raw)
+        if call.state != "queue" or call.enqueued_at is None:
+            queue_flow.reached_by_wait_url(turn, seconds)
+        queue_flow.left(turn, (raw.get("QueueResult") or "unknown")[:32], seconds)
+        session.commit()
+        if call.ended_at is not None:
+            rate_later(call.call_sid)
+
+
+def queue_left_later(raw: dict[str, str], received_at: dt.datetime) -> None:
+    """Hand an Enqueue action the database could not take to a job with retries; without
+    a job queue, or should that fail too, log it so that it is not lost unnoticed."""
+    if current_app.config.get("REDIS_URL"):
+        try:
+            jobs.enqueue(QUEUE_LEFT_JOB, raw, received_at.isoformat(),
+                         job_id="queue-left-" + status_job_id(raw)[len("status-"):],
+                         retry_seconds=STATUS_RETRY_SECONDS)
+            return
+        except SQLAlchemyError:  # Redis refused the job, and the database cannot keep it
+            pass
+    log.error("Enqueue action not recorded (database and job queue unavailable): %s",
+              json.dumps(raw, sort_keys=True))
 
 
 def record_status_job(raw: dict[str, str], received_at: str) -> None:
