@@ -145,21 +145,22 @@ def twilio(client) -> Twilio:
     return Twilio(client)
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """The app served over real HTTP on a free loopback port."""
+def served(app) -> Iterator[str]:
+    """Serve the app over real HTTP on a free loopback port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
-@pytest.fixture
-def rq_queue(app):
-    """The app's jobs go to rq on the test Redis database, flushed before and after."""
+def jobs_on_test_redis(app):
+    """Put the app's jobs on rq in the test Redis database, flushed before and after;
+    yields the queue."""
     from redis import Redis
     from rq import Queue
 
@@ -171,6 +172,18 @@ def rq_queue(app):
     jobs.init_app(app)
     yield Queue(jobs.QUEUE_NAME, connection=connection)
     connection.flushdb()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app served over real HTTP on a free loopback port."""
+    yield from served(app)
+
+
+@pytest.fixture
+def rq_queue(app):
+    """The app's jobs go to rq on the test Redis database, flushed before and after."""
+    yield from jobs_on_test_redis(app)
 
 
 @pytest.fixture
