@@ -47,8 +47,11 @@ log = logging.getLogger(__name__)
 STATUS_JOB = "webhooks.voice.record_status_job"
 #: The job that records an Enqueue action the webhook could not record.
 QUEUE_LEFT_JOB = "webhooks.voice.record_queue_left_job"
+#: The callbacks that go to a job while the database is unavailable: kind -> job, name.
+CALLBACK_JOBS = {"status": (STATUS_JOB, "status callback"),
+                 "queue-left": (QUEUE_LEFT_JOB, "Enqueue action")}
 #: Their waits before each retry: about an hour and a half in all, for a database restart.
-STATUS_RETRY_SECONDS = (5, 15, 30, 60, 120, 300, 600, 1200, 3600)
+CALLBACK_RETRY_SECONDS = (5, 15, 30, 60, 120, 300, 600, 1200, 3600)
 
 
 def rate_later(call_sid: str) -> None:
@@ -89,12 +92,12 @@ def hold() -> VoiceResponse:
 def after_queue() -> VoiceResponse:
     """What follows the queue when the Enqueue action failed, by its QueueResult.
 
-    The action itself goes to a job (see queue_left_later): the queue time it brings is free.
+    The action itself goes to a job (see handed_to_job): the queue time it brings is free.
     """
     settings = current_app.config
     raw = params()
     if raw.get("CallSid"):
-        queue_left_later(raw, utcnow())
+        handed_to_job("queue-left", raw, utcnow())
     script = queue_flow.left_unrecorded(raw.get("QueueResult") or "", settings)
     return render(script, settings["DEFAULT_LANGUAGE"], settings)
 
@@ -105,14 +108,17 @@ def database_unavailable(exc: BaseException) -> bool:
         getattr(exc, "connection_invalidated", False))
 
 
-def queue_time(raw: Mapping[str, str] | None = None) -> int:
-    """Twilio's QueueTime (of the request, or of `raw`): the seconds the caller has spent in
-    the queue, 0 to a day."""
+def queue_time(raw: Mapping[str, str]) -> int:
+    """Twilio's QueueTime: the seconds the caller has spent in the queue, 0 to a day."""
     try:
-        return max(0, min(int((raw if raw is not None else params()).get("QueueTime", "0")),
-                          86_400))
+        return max(0, min(int(raw.get("QueueTime", "0")), 86_400))
     except ValueError:
         return 0
+
+
+def queue_result(raw: Mapping[str, str]) -> str:
+    """Twilio's QueueResult: how the caller left the queue."""
+    return (raw.get("QueueResult") or "unknown")[:32]
 
 
 def call_turn() -> tuple[Turn, bool]:
@@ -182,7 +188,7 @@ def queue_wait():
     turn, _ = call_turn()
     call = turn.call
     if call.enqueued_at is None or call.state != "queue":
-        queue_flow.reached_by_wait_url(turn, queue_time())
+        queue_flow.reached_by_wait_url(turn, queue_time(params()))
     position = waiting_ahead(turn.session, call) + 1
     response = answer(turn, queue_flow.waiting(turn, position))
     routing.route_waiting_callers()  # an idle agent may take this caller (or one ahead) now
@@ -198,8 +204,7 @@ def queue_left():
     changes the rating: the call is rated again.
     """
     turn, _ = call_turn()
-    result = (params().get("QueueResult") or "unknown")[:32]
-    outcome = queue_flow.left(turn, result, queue_time())
+    outcome = queue_flow.left(turn, queue_result(params()), queue_time(params()))
     machine = current_app.extensions["callflows"]
     script = [] if outcome is None else machine.enter(turn, outcome.to, outcome.say,
                                                       event=outcome.event)
@@ -235,25 +240,10 @@ def record_queue_left_job(raw: dict[str, str], received_at: str) -> None:
         seconds = queue_time(raw)
         if call.state != "queue" or call.enqueued_at is None:
             queue_flow.reached_by_wait_url(turn, seconds)
-        queue_flow.left(turn, (raw.get("QueueResult") or "unknown")[:32], seconds)
+        queue_flow.left(turn, queue_result(raw), seconds)
         session.commit()
         if call.ended_at is not None:
             rate_later(call.call_sid)
-
-
-def queue_left_later(raw: dict[str, str], received_at: dt.datetime) -> None:
-    """Hand an Enqueue action the database could not take to a job with retries; without
-    a job queue, or should that fail too, log it so that it is not lost unnoticed."""
-    if current_app.config.get("REDIS_URL"):
-        try:
-            jobs.enqueue(QUEUE_LEFT_JOB, raw, received_at.isoformat(),
-                         job_id="queue-left-" + status_job_id(raw)[len("status-"):],
-                         retry_seconds=STATUS_RETRY_SECONDS)
-            return
-        except SQLAlchemyError:  # Redis refused the job, and the database cannot keep it
-            pass
-    log.error("Enqueue action not recorded (database and job queue unavailable): %s",
-              json.dumps(raw, sort_keys=True))
 
 
 def record_status_job(raw: dict[str, str], received_at: str) -> None:
@@ -266,33 +256,30 @@ def record_status_job(raw: dict[str, str], received_at: str) -> None:
                     finish_ended=True)
 
 
-def status_job_id(raw: Mapping[str, str]) -> str:
-    """One job id per callback: CallSid, status and sequence number."""
-    parts = (raw.get("CallSid", ""), raw.get("CallStatus", ""), raw.get("SequenceNumber", ""))
-    return "status-" + "-".join(re.sub(r"[^A-Za-z0-9]", "", part)[:64] for part in parts)
+def handed_to_job(kind: str, raw: dict[str, str], received_at: dt.datetime) -> bool:
+    """Hand a callback the database could not take to its job (CALLBACK_JOBS) with retries.
 
-
-def status_later(raw: dict[str, str], received_at: dt.datetime) -> Response:
-    """A status callback the database could not take: to a job with retries, 204.
-
-    Without a job queue (no REDIS_URL) the job would run inline and fail the same way, and
-    when Redis refuses it the database cannot keep it for later: 503, and the callback is
-    logged so that it is not lost unnoticed.
+    One job id per callback: kind, CallSid, status and sequence number. Without a job queue
+    (no REDIS_URL) the job would run inline and fail the same way, and when Redis refuses
+    it the database cannot keep it for later: then the callback is logged whole, so that it
+    is not lost unnoticed, and the answer is False.
     """
+    job, what = CALLBACK_JOBS[kind]
     if current_app.config.get("REDIS_URL"):
+        parts = (raw.get("CallSid", ""), raw.get("CallStatus", ""), raw.get("SequenceNumber", ""))
+        job_id = "-".join([kind, *(re.sub(r"[^A-Za-z0-9]", "", part)[:64] for part in parts)])
         try:
-            jobs.enqueue(STATUS_JOB, raw, received_at.isoformat(), job_id=status_job_id(raw),
-                         retry_seconds=STATUS_RETRY_SECONDS)
+            jobs.enqueue(job, raw, received_at.isoformat(), job_id=job_id,
+                         retry_seconds=CALLBACK_RETRY_SECONDS)
         except SQLAlchemyError:  # Redis refused the job, and the database cannot keep it
             pass
         else:
-            log.warning("status callback of call %s handed to a job (database unavailable)",
+            log.warning("%s of call %s handed to a job (database unavailable)", what,
                         raw["CallSid"][:64])
-            return Response(status=204)
-    log.error("status callback not processed, or not wholly (database and job queue "
-              "unavailable): %s", json.dumps(raw, sort_keys=True))
-    return Response("database and job queue unavailable: status callback not processed\n",
-                    status=503, mimetype="text/plain")
+            return True
+    log.error("%s not processed, or not wholly (database and job queue unavailable): %s",
+              what, json.dumps(raw, sort_keys=True))
+    return False
 
 
 @bp.post("/status")
@@ -300,7 +287,7 @@ def status_later(raw: dict[str, str], received_at: dt.datetime) -> Response:
 def status():
     """The call's status callback: stored always; a final status starts the rating.
 
-    While the database is unavailable the callback goes to a job (see status_later).
+    While the database is unavailable the callback goes to a job (see handed_to_job).
     """
     raw = params()
     if not raw.get("CallSid"):
@@ -314,5 +301,7 @@ def status():
         log.warning("status callback of call %s: database unavailable (%s)",
                     raw["CallSid"][:64], exc.__class__.__name__)
         close_session()
-        return status_later(raw, received_at)
+        if not handed_to_job("status", raw, received_at):
+            return Response("database and job queue unavailable: status callback not processed\n",
+                            status=503, mimetype="text/plain")
     return Response(status=204)
