@@ -36,8 +36,6 @@ from ivr.queue import queue_length
 
 bp = Blueprint("metrics", __name__)
 
-#: The blueprints whose routes a telephony or intake provider calls.
-WEBHOOK_BLUEPRINTS = ("twilio", "twilio_agent", "intake")
 #: An open call older than this lost its final status callback: it is not in progress.
 STALE_AFTER = dt.timedelta(hours=2)
 
@@ -58,7 +56,7 @@ def start_timer() -> None:
 def observe(response: Response) -> Response:
     """Count a webhook's answer and the time it took."""
     started = g.pop("metrics_started", None)
-    if started is not None and request.blueprint in WEBHOOK_BLUEPRINTS:
+    if started is not None and request.blueprint in current_app.extensions.get("webhooks", ()):
         endpoint = request.endpoint or "unknown"
         WEBHOOK_SECONDS.labels(endpoint).observe(time.perf_counter() - started)
         WEBHOOK_RESPONSES.labels(endpoint, str(response.status_code)).inc()

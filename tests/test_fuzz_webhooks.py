@@ -29,8 +29,8 @@ from webhooks.intake_auth import hmac_signature
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-#: Blueprints and URL prefixes of routes that providers and our own senders call.
-WEBHOOK_BLUEPRINTS = ("twilio", "twilio_agent", "intake")
+#: URL prefixes of routes that providers and our own senders call (beside the blueprints
+#: the app lists as webhooks).
 WEBHOOK_PREFIXES = ("/twilio/", "/intake/", "/telnyx/", "/webhook", "/hooks/")
 VOICE_ROUTES = {"twilio.incoming": "/twilio/voice", "twilio.step": "/twilio/step",
                 "twilio.queue_wait": "/twilio/queue/wait",
@@ -78,7 +78,7 @@ def check_answer(response, twiml: bool) -> None:
 def webhook_endpoints(app) -> dict[str, str]:
     """The app's routes that providers or our own senders call, by endpoint."""
     return {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()
-            if rule.endpoint.split(".")[0] in WEBHOOK_BLUEPRINTS
+            if rule.endpoint.split(".")[0] in app.extensions["webhooks"]
             or rule.rule.startswith(WEBHOOK_PREFIXES)}
 
 

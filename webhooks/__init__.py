@@ -4,8 +4,12 @@ from flask import Flask
 from webhooks import agent, intake, voice
 
 
+#: The blueprints whose routes a telephony or intake provider calls.
+BLUEPRINTS = (voice.bp, intake.bp, agent.bp)
+
+
 def init_app(app: Flask) -> None:
-    """Register the webhook blueprints."""
-    app.register_blueprint(voice.bp)
-    app.register_blueprint(intake.bp)
-    app.register_blueprint(agent.bp)
+    """Register the webhook blueprints; their names are kept in app.extensions["webhooks"]."""
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.extensions["webhooks"] = frozenset(blueprint.name for blueprint in BLUEPRINTS)
